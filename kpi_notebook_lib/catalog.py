@@ -1,0 +1,314 @@
+"""The KPI catalog: one frozen definition per KPI, loaded from ``data/catalog.yml``.
+
+Notebooks, reports and tests ask the catalog; nothing else defines a KPI. Example::
+
+    >>> from kpi_notebook_lib import get_catalog
+    >>> cat = get_catalog()
+    >>> cat["engagement_rate_reach"].formula
+    'ratio(interactions, reach)'
+    >>> [k.id for k in cat.for_objective("tone")][:3]
+    ['mentions', 'positive_mentions', 'neutral_mentions']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+import yaml
+
+from ._formula import Formula, parse_formula
+from .exceptions import CatalogError
+from .measures import MEASURES, POST_COLUMNS
+from .schema import PLATFORMS
+
+__all__ = [
+    "AGGREGATIONS",
+    "KPI",
+    "LEVELS",
+    "NATURES",
+    "OBJECTIVES",
+    "OBJECTIVE_LABELS",
+    "UNITS",
+    "Catalog",
+    "get_catalog",
+    "load_catalog",
+]
+
+#: The seven objectives of the method, in report order.
+OBJECTIVES: tuple[str, ...] = (
+    "visibility",
+    "acquisition",
+    "engagement",
+    "tone",
+    "recommendation",
+    "leads_sales",
+    "customer_service",
+)
+OBJECTIVE_LABELS: dict[str, dict[str, str]] = {
+    "visibility": {"fr": "Visibilité", "en": "Visibility"},
+    "acquisition": {"fr": "Acquisition", "en": "Acquisition"},
+    "engagement": {"fr": "Engagement", "en": "Engagement"},
+    "tone": {"fr": "Tonalité", "en": "Tone"},
+    "recommendation": {"fr": "Recommandation", "en": "Recommendation"},
+    "leads_sales": {"fr": "Leads et ventes", "en": "Leads & sales"},
+    "customer_service": {"fr": "Service client", "en": "Customer service"},
+}
+LEVELS = ("strategic", "operational")
+NATURES = ("quantitative", "qualitative")
+UNITS = ("count", "percent", "ratio", "currency", "hours", "per_1000")
+AGGREGATIONS = ("sum", "last", "ratio_of_sums", "mean_of_ratios", "ratio", "median", "count")
+DEFAULT_WATCH = 0.10
+
+
+@dataclass(frozen=True)
+class KPI:
+    """One KPI definition.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier (``engagement_rate_reach``).
+    label_fr, label_en : str
+        Labels shown in reports.
+    objective : str
+        Main objective (one of :data:`OBJECTIVES`); ``also_objectives`` lists others it serves.
+    level : {"strategic", "operational"}
+    nature : {"quantitative", "qualitative"}
+    unit : {"count", "percent", "ratio", "currency", "hours", "per_1000"}
+        ``percent`` values are fractions (0.045 is 4.5 %).
+    higher_is_better : bool
+    aggregation : str
+        How it aggregates over a period (one of :data:`AGGREGATIONS`).
+    formula : str
+        Expression over base measures (:mod:`kpi_notebook_lib.measures`).
+    source : str
+        Where the formula comes from.
+    importance : {"primary", "secondary"}
+        Default importance; a client's ``primary_kpis`` overrides it.
+    watch : float
+        Relative tolerance below target still counted as "watch".
+    """
+
+    id: str
+    label_fr: str
+    label_en: str
+    objective: str
+    level: str
+    nature: str
+    unit: str
+    higher_is_better: bool
+    aggregation: str
+    formula: str
+    source: str
+    description_fr: str = ""
+    description_en: str = ""
+    also_objectives: tuple[str, ...] = ()
+    importance: str = "secondary"
+    watch: float = DEFAULT_WATCH
+    parsed: Formula | None = field(default=None, compare=False, repr=False)
+
+    def label(self, lang: str = "en") -> str:
+        """Label in ``lang`` (``fr`` or ``en``)."""
+        return self.label_fr if lang == "fr" else self.label_en
+
+    def description(self, lang: str = "en") -> str:
+        """Description in ``lang``."""
+        return self.description_fr if lang == "fr" else self.description_en
+
+    @property
+    def objectives(self) -> tuple[str, ...]:
+        """Main objective first, then the others it serves."""
+        return (self.objective, *self.also_objectives)
+
+    @property
+    def tables(self) -> set[str]:
+        """Canonical tables its formula reads."""
+        assert self.parsed is not None
+        tables = {MEASURES[n].table for n in self.parsed.names}
+        if self.parsed.calls:
+            tables.add("posts")
+        return tables
+
+
+class Catalog(Mapping[str, KPI]):
+    """All KPI definitions, in catalog order.
+
+    Parameters
+    ----------
+    kpis : list of KPI
+    engagement : dict
+        Platform → engagement components (what counts as an interaction).
+    sources : dict
+        Source key → full reference.
+    """
+
+    def __init__(
+        self, kpis: list[KPI], engagement: dict[str, list[str]], sources: dict[str, str]
+    ) -> None:
+        self._kpis = {k.id: k for k in kpis}
+        self.engagement = engagement
+        self.sources = sources
+
+    def __getitem__(self, kpi_id: str) -> KPI:
+        try:
+            return self._kpis[kpi_id]
+        except KeyError:
+            raise CatalogError(
+                f"The KPI must be one of the catalog's ids ({', '.join(self._kpis)}), "
+                f"but {kpi_id!r} was passed."
+            ) from None
+
+    def __contains__(self, kpi_id: object) -> bool:
+        return kpi_id in self._kpis
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kpis)
+
+    def __len__(self) -> int:
+        return len(self._kpis)
+
+    def select(self, ids: list[str] | None = None) -> list[KPI]:
+        """KPIs by id (all when ``ids`` is None), checking every id."""
+        if ids is None:
+            return list(self._kpis.values())
+        return [self[i] for i in ids]
+
+    def for_objective(self, objective: str) -> list[KPI]:
+        """KPIs serving ``objective`` (main objective first, then the ones it also serves)."""
+        if objective not in OBJECTIVES:
+            raise CatalogError(
+                f"The objective must be one of {', '.join(OBJECTIVES)}, but {objective!r} was "
+                "passed."
+            )
+        return [k for k in self._kpis.values() if objective in k.objectives]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The catalog as a table (one row per KPI), e.g. for ``kpi catalog --format csv``."""
+        rows = []
+        for k in self._kpis.values():
+            rows.append(
+                {
+                    "id": k.id,
+                    "objective": k.objective,
+                    "also_objectives": ",".join(k.also_objectives),
+                    "level": k.level,
+                    "nature": k.nature,
+                    "unit": k.unit,
+                    "higher_is_better": k.higher_is_better,
+                    "aggregation": k.aggregation,
+                    "importance": k.importance,
+                    "label_fr": k.label_fr,
+                    "label_en": k.label_en,
+                    "formula": k.formula,
+                    "description_en": k.description_en,
+                    "description_fr": k.description_fr,
+                    "source": self.sources.get(k.source, k.source),
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+_REQUIRED = (
+    "id",
+    "label_fr",
+    "label_en",
+    "objective",
+    "level",
+    "nature",
+    "unit",
+    "higher_is_better",
+    "aggregation",
+    "formula",
+    "source",
+)
+
+
+def load_catalog(text: str | None = None) -> Catalog:
+    """Parse and check a catalog (the packaged one when ``text`` is None).
+
+    Every problem is collected and reported together.
+
+    Raises
+    ------
+    CatalogError
+    """
+    if text is None:
+        text = resources.files("kpi_notebook_lib").joinpath("data/catalog.yml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    problems: list[str] = []
+    engagement = raw.get("engagement", {})
+    for platform, parts in engagement.items():
+        if platform not in PLATFORMS:
+            problems.append(f"engagement: unknown platform {platform!r}")
+        for p in parts:
+            if p not in POST_COLUMNS or p == "interactions":
+                problems.append(f"engagement.{platform}: {p!r} is not a post metric")
+    sources = raw.get("sources", {})
+    kpis: list[KPI] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw.get("kpis", [])):
+        where = f"kpis[{i}] ({entry.get('id', '?')})"
+        missing = [f for f in _REQUIRED if f not in entry]
+        if missing:
+            problems.append(f"{where}: missing {', '.join(missing)}")
+            continue
+        for fld, allowed in (
+            ("objective", OBJECTIVES),
+            ("level", LEVELS),
+            ("nature", NATURES),
+            ("unit", UNITS),
+            ("aggregation", AGGREGATIONS),
+        ):
+            if entry[fld] not in allowed:
+                problems.append(f"{where}: {fld} must be one of {allowed}, not {entry[fld]!r}")
+        for o in entry.get("also_objectives", []):
+            if o not in OBJECTIVES:
+                problems.append(f"{where}: unknown objective {o!r} in also_objectives")
+        if entry["id"] in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(entry["id"])
+        if entry["source"] not in sources:
+            problems.append(f"{where}: source {entry['source']!r} is not in `sources`")
+        try:
+            parsed = parse_formula(
+                entry["formula"], measures=set(MEASURES), post_columns=set(POST_COLUMNS)
+            )
+        except CatalogError as err:
+            problems.append(f"{where}: {err}")
+            continue
+        kpis.append(
+            KPI(
+                id=entry["id"],
+                label_fr=entry["label_fr"],
+                label_en=entry["label_en"],
+                objective=entry["objective"],
+                level=entry["level"],
+                nature=entry["nature"],
+                unit=entry["unit"],
+                higher_is_better=bool(entry["higher_is_better"]),
+                aggregation=entry["aggregation"],
+                formula=entry["formula"],
+                source=entry["source"],
+                description_fr=entry.get("description_fr", ""),
+                description_en=entry.get("description_en", ""),
+                also_objectives=tuple(entry.get("also_objectives", ())),
+                importance=entry.get("importance", "secondary"),
+                watch=float(entry.get("watch", DEFAULT_WATCH)),
+                parsed=parsed,
+            )
+        )
+    if problems:
+        raise CatalogError(
+            "The KPI catalog is invalid:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+    return Catalog(kpis, engagement, sources)
+
+
+@cache
+def get_catalog() -> Catalog:
+    """The packaged catalog (parsed once)."""
+    return load_catalog()

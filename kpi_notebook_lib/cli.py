@@ -1,0 +1,173 @@
+"""The ``kpi`` command: a thin layer that parses arguments and calls the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from . import __version__
+from .exceptions import KPIError, ParameterError
+
+__all__ = ["cli", "main"]
+
+
+def _emit(frame: pd.DataFrame, fmt: str) -> None:
+    from .safety import neutralize_formulas
+
+    if fmt == "csv":
+        click.echo(neutralize_formulas(frame).to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:
+        with pd.option_context(
+            "display.max_rows", None, "display.width", 200, "display.max_colwidth", 60
+        ):
+            click.echo(frame.to_string(index=False))
+
+
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="kpi")
+def cli() -> None:
+    """Measure social-media actions with KPIs: catalog, ingest, KPI tables, demo."""
+
+
+@cli.command()
+@_FORMAT
+@click.option("--objective", default=None, help="Only the KPIs serving this objective.")
+def catalog(fmt: str, objective: str | None) -> None:
+    """Print the KPI catalog (one row per KPI)."""
+    from .catalog import get_catalog
+
+    cat = get_catalog()
+    frame = cat.to_frame()
+    if objective:
+        ids = [k.id for k in cat.for_objective(objective)]
+        frame = frame[frame["id"].isin(ids)]
+    if fmt == "table":
+        frame = frame[
+            [
+                "id",
+                "objective",
+                "level",
+                "nature",
+                "unit",
+                "higher_is_better",
+                "label_en",
+                "formula",
+            ]
+        ]
+    _emit(frame, fmt)
+
+
+@cli.command()
+@click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--client", "client_id", default=None, help="Only this client (default: all).")
+@click.option("--rebuild", is_flag=True, help="Forget the store and ingest every file again.")
+@click.option(
+    "--year", type=int, default=None, help="Year for exports whose dates carry none (TikTok)."
+)
+@_FORMAT
+def ingest(
+    workspace: Path, client_id: str | None, rebuild: bool, year: int | None, fmt: str
+) -> None:
+    """Recognise, parse, validate and store the raw exports of a workspace."""
+    from .workspace import open_workspace
+
+    ws = open_workspace(workspace, auto_ingest=False)
+    report = ws.ingest(client_id, rebuild=rebuild, year=year)
+    _emit(report.summary, fmt)
+    if fmt == "table":
+        n_q = len(report.quarantine)
+        click.echo(
+            f"\n{int(report.summary['imported'].fillna(0).sum())} rows imported, "
+            f"{n_q} value(s) quarantined (see store/<client>/quarantine.csv), "
+            f"{len(report.failed)} file(s) failed.",
+            err=True,
+        )
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--client", "client_id", required=True, help="Client id.")
+@click.option("--period", required=True, help="2026-10, 2026-W43, 2026-Q3…")
+@click.option(
+    "--compare-to",
+    type=click.Choice(["previous", "last_year"]),
+    default="previous",
+    show_default=True,
+)
+@click.option("--platform", default=None, help="Only this platform (or 'all' for totals).")
+@click.option("--kpi", "kpi_ids", multiple=True, help="KPI id (repeatable; default: all).")
+@_FORMAT
+def kpis(
+    workspace: Path,
+    client_id: str,
+    period: str,
+    compare_to: str,
+    platform: str | None,
+    kpi_ids: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Print the long-form KPI table of a client for a period."""
+    from .workspace import open_workspace
+
+    c = open_workspace(workspace).client(client_id)
+    table = c.kpis(period, compare_to, kpis=list(kpi_ids) or None)
+    if platform:
+        table = table[table["platform"] == platform]
+    if fmt == "table":
+        table = table[
+            ["platform", "kpi", "value", "previous_value", "change_pct", "target", "status", "note"]
+        ]
+    _emit(table, fmt)
+
+
+@cli.command()
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data_samples"),
+    show_default=True,
+)
+@click.option(
+    "--client", "client_id", default=None, help="Client (default: the first sample client)."
+)
+@click.option("--period", default=None, help="Period (default: the latest full month).")
+def demo(workspace: Path, client_id: str | None, period: str | None) -> None:
+    """Ingest the sample workspace and write a client's KPI table for its latest full month."""
+    from .demo import run_demo
+
+    result = run_demo(workspace, client=client_id, period=period, echo=click.echo)
+    click.echo(f"\nKPI table written to {result['kpis_csv']}")
+
+
+def main() -> None:
+    """Entry point of the ``kpi`` command."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except ParameterError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(2)
+    except KPIError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(1)

@@ -1,0 +1,145 @@
+"""Locale-correct numbers, percentages, money and periods (Babel), for client-facing text.
+
+>>> format_value(1234.5, "count", "fr")
+'1\\u202f234,5'
+>>> format_value(0.123, "percent", "fr")
+'12,3\\xa0%'
+>>> format_period(parse_period("2026-10"), "fr")
+'octobre 2026'
+
+Missing values are shown as an em dash, never as 0.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from .periods import Period, parse_period
+
+__all__ = [
+    "MISSING",
+    "format_change",
+    "format_day",
+    "format_period",
+    "format_value",
+    "kpi_table",
+    "locale_of",
+]
+
+#: What a missing value looks like.
+MISSING = "—"
+_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+_STATUS = {
+    "fr": {"on_track": "dans l'objectif", "watch": "à surveiller", "off_track": "hors objectif"},
+    "en": {"on_track": "on track", "watch": "watch", "off_track": "off track"},
+}
+
+
+def locale_of(lang: str) -> str:
+    """Babel locale for a report language (``fr`` → ``fr_FR``, ``en`` → ``en_GB``)."""
+    return _LOCALES.get(lang, lang)
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(value, unit: str, lang: str = "en", *, currency: str = "EUR") -> str:
+    """Format a KPI value in its unit for ``lang``."""
+    if _missing(value):
+        return MISSING
+    loc = locale_of(lang)
+    value = float(value)
+    if unit == "percent":
+        return format_percent(value, "#,##0.0%", locale=loc)
+    if unit == "currency":
+        return format_currency(value, currency, locale=loc)
+    if unit == "hours":
+        return format_decimal(value, "#,##0.0", locale=loc) + " h"
+    if unit in ("ratio", "per_1000"):
+        return format_decimal(value, "#,##0.00", locale=loc)
+    if value == int(value):
+        return format_decimal(value, "#,##0", locale=loc)
+    return format_decimal(value, "#,##0.#", locale=loc)
+
+
+def format_change(change, change_pct, unit: str, lang: str = "en") -> str:
+    """Format a change: relative for counts and money, in points for percentages."""
+    if unit == "percent":
+        if _missing(change):
+            return MISSING
+        pts = format_decimal(float(change) * 100, "+#,##0.0;-#,##0.0", locale=locale_of(lang))
+        return f"{pts} pt"
+    if _missing(change_pct):
+        return MISSING
+    return format_percent(float(change_pct), "+#,##0.0%;-#,##0.0%", locale=locale_of(lang))
+
+
+def format_period(period: Period | str, lang: str = "en") -> str:
+    """Human label of a period: ``octobre 2026``, ``semaine 43 2026``, ``T3 2026``."""
+    p = parse_period(period)
+    loc = locale_of(lang)
+    if p.kind == "month":
+        return format_date(p.start, "LLLL y", locale=loc)
+    if p.kind == "week":
+        y, w, _ = p.start.isocalendar()
+        return f"semaine {w} {y}" if lang == "fr" else f"week {w} {y}"
+    if p.kind == "quarter":
+        q = (p.start.month - 1) // 3 + 1
+        return f"T{q} {p.start.year}" if lang == "fr" else f"Q{q} {p.start.year}"
+    if p.kind == "year":
+        return str(p.start.year)
+    return f"{format_day(p.start, lang)} – {format_day(p.last_day, lang)}"
+
+
+def format_day(day: date, lang: str = "en") -> str:
+    """A day in long form: ``3 octobre 2026`` / ``3 October 2026``."""
+    return format_date(day, "d MMMM y", locale=locale_of(lang))
+
+
+def kpi_table(
+    comparison: pd.DataFrame, lang: str = "en", *, currency: str = "EUR", platform: str = "all"
+) -> pd.DataFrame:
+    """Display table of a comparison frame for one platform: labels and formatted values.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        Output of :meth:`kpi_notebook_lib.workspace.Client.kpis`.
+    lang : {"fr", "en"}
+    platform : str
+        Platform to show (``all`` for the total).
+    """
+    from .catalog import get_catalog
+
+    cat = get_catalog()
+    rows = comparison[comparison["platform"] == platform]
+    fr = lang == "fr"
+    cols = (
+        ["KPI", "Valeur", "Période de comparaison", "Évolution", "Objectif", "Statut"]
+        if fr
+        else ["KPI", "Value", "Comparison", "Change", "Target", "Status"]
+    )
+    out = []
+    for r in rows.itertuples(index=False):
+        out.append(
+            [
+                cat[r.kpi].label(lang),
+                format_value(r.value, r.unit, lang, currency=currency),
+                format_value(
+                    r.previous_value if r.compare_to == "previous" else r.last_year_value,
+                    r.unit,
+                    lang,
+                    currency=currency,
+                ),
+                format_change(r.change, r.change_pct, r.unit, lang),
+                format_value(r.target, r.unit, lang, currency=currency),
+                MISSING if _missing(r.status) else _STATUS[lang][r.status],
+            ]
+        )
+    return pd.DataFrame(out, columns=cols)
