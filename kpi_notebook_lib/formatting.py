@@ -16,6 +16,7 @@ import math
 from datetime import date
 
 import pandas as pd
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -45,6 +46,13 @@ def locale_of(lang: str) -> str:
     return _LOCALES.get(lang, lang)
 
 
+def _percent_pattern(lang: str, *, signed: bool = False) -> str:
+    """The locale's percent pattern with one decimal (``#,##0.0 %`` in French)."""
+    base = Locale.parse(locale_of(lang)).percent_formats[None].pattern.split(";")[0]
+    one = base.replace("#,##0", "#,##0.0", 1)
+    return f"+{one};-{one}" if signed else one
+
+
 def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
@@ -56,7 +64,7 @@ def format_value(value, unit: str, lang: str = "en", *, currency: str = "EUR") -
     loc = locale_of(lang)
     value = float(value)
     if unit == "percent":
-        return format_percent(value, "#,##0.0%", locale=loc)
+        return format_percent(value, _percent_pattern(lang), locale=loc)
     if unit == "currency":
         return format_currency(value, currency, locale=loc)
     if unit == "hours":
@@ -77,7 +85,9 @@ def format_change(change, change_pct, unit: str, lang: str = "en") -> str:
         return f"{pts} pt"
     if _missing(change_pct):
         return MISSING
-    return format_percent(float(change_pct), "+#,##0.0%;-#,##0.0%", locale=locale_of(lang))
+    return format_percent(
+        float(change_pct), _percent_pattern(lang, signed=True), locale=locale_of(lang)
+    )
 
 
 def format_period(period: Period | str, lang: str = "en") -> str:
@@ -143,3 +153,66 @@ def kpi_table(
             ]
         )
     return pd.DataFrame(out, columns=cols)
+
+
+_MEASURE_FR = {
+    "impressions": "impressions",
+    "reach": "portée",
+    "views": "vues",
+    "reactions": "réactions",
+    "comments": "commentaires",
+    "shares": "partages",
+    "saves": "enregistrements",
+    "clicks": "clics",
+    "link_clicks": "clics sur les liens",
+    "video_views": "vues vidéo",
+    "interactions": "interactions",
+    "followers": "abonnés",
+    "followers_start": "abonnés au début",
+    "new_followers": "nouveaux abonnés",
+    "lost_followers": "désabonnements",
+    "sessions": "sessions",
+    "leads": "leads",
+    "sales": "ventes",
+    "revenue": "chiffre d'affaires",
+    "ad_spend": "dépenses publicitaires",
+    "mentions": "mentions",
+    "addressed": "messages adressés",
+    "positive": "mentions positives",
+    "negative": "mentions négatives",
+    "compound_mean": "score de tonalité",
+    "response_hours_median": "délai de réponse",
+}
+_NOTE_FR = [
+    (r"^no posts in this period$", "aucune publication sur la période"),
+    (r"^no audience data in this period$", "pas de données d'audience sur la période"),
+    (r"^no mentions in this period$", "aucune mention sur la période"),
+    (r"^no conversion data in this period$", "pas de données de conversion sur la période"),
+    (
+        r"^no post reports both (\w+) and (\w+)(.*)$",
+        "aucune publication ne donne à la fois {1} et {2}",
+    ),
+    (r"^no post reports (\w+)$", "aucune publication ne donne {1}"),
+    (r"^division by zero: (.+) is 0$", "division par zéro : {1} vaut 0"),
+    (r"^(\w+) not available$", "{1} non disponible"),
+    (r"^excludes (.+) \(not available\)$", "hors {1} (non disponible)"),
+    (r"^partial period: data from (\S+) to (\S+)$", "période incomplète : données du {1} au {2}"),
+]
+
+
+def translate_note(note, lang: str = "en"):
+    """A KPI note (why a value is NA, what a total leaves out) in the report language."""
+    import re
+
+    if _missing(note) or lang != "fr":
+        return note
+    parts = []
+    for piece in str(note).split("; "):
+        for pattern, template in _NOTE_FR:
+            m = re.match(pattern, piece)
+            if m:
+                groups = [_MEASURE_FR.get(g, g) if g else "" for g in m.groups()]
+                piece = template.format(None, *groups)
+                break
+        parts.append(piece)
+    return " ; ".join(parts)

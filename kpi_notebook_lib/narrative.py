@@ -1,0 +1,295 @@
+"""Interpretation and reaction: sentences generated from the numbers, and explicit rules.
+
+``interpret`` turns a comparison table into plain sentences (what changed, by how much, against
+target); ``react`` evaluates the reaction rules of ``data/rules.yml`` and returns the actions
+whose conditions hold. Rules are data: conditions are parsed with :mod:`ast` and evaluated on a
+whitelist of names, never executed.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .catalog import get_catalog
+from .exceptions import CatalogError
+from .formatting import MISSING, format_change, format_period, format_value, translate_note
+
+__all__ = ["Rule", "interpret", "load_rules", "react"]
+
+_FIELDS = {
+    "value",
+    "previous_value",
+    "last_year_value",
+    "change",
+    "change_pct",
+    "target",
+    "gap_pct",
+    "status",
+    "direction",
+}
+_WORDS = {
+    "fr": {
+        "up": "en hausse de",
+        "down": "en baisse de",
+        "flat": "stable",
+        "vs": "par rapport à",
+        "na": "non disponible",
+        "target_met": "objectif de {t} atteint",
+        "target_watch": "objectif de {t} presque atteint",
+        "target_missed": "objectif de {t} non atteint",
+        "trend_up": "tendance à la hausse sur {n} périodes",
+        "trend_down": "tendance à la baisse sur {n} périodes",
+        "colon": " : ",
+    },
+    "en": {
+        "up": "up",
+        "down": "down",
+        "flat": "stable",
+        "vs": "on",
+        "na": "not available",
+        "target_met": "target of {t} met",
+        "target_watch": "target of {t} nearly met",
+        "target_missed": "target of {t} missed",
+        "trend_up": "rising over {n} periods",
+        "trend_down": "falling over {n} periods",
+        "colon": ": ",
+    },
+}
+
+
+def _isna(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+
+
+def interpret(
+    comparison: pd.DataFrame,
+    *,
+    lang: str = "en",
+    kpis: list[str] | None = None,
+    platform: str = "all",
+    currency: str = "EUR",
+    history: int = 6,
+) -> list[str]:
+    """One sentence per KPI: its value, change against the compared period, and target.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        Output of :meth:`kpi_notebook_lib.workspace.Client.kpis`.
+    lang : {"fr", "en"}
+    kpis : list of str, optional
+        KPIs to describe, in this order (default: every KPI of the table).
+    platform : str
+        ``all`` or a platform id.
+
+    Returns
+    -------
+    list of str
+    """
+    w = _WORDS[lang]
+    cat = get_catalog()
+    rows = comparison[comparison["platform"] == platform].set_index("kpi")
+    order = kpis or list(rows.index)
+    out = []
+    for k in order:
+        if k not in rows.index:
+            continue
+        r = rows.loc[k]
+        kpi = cat[k]
+        label = kpi.label(lang)
+        if _isna(r["value"]):
+            why = f" ({translate_note(r['note'], lang)})" if isinstance(r["note"], str) else ""
+            out.append(f"{label}{w['colon']}{w['na']}{why}.")
+            continue
+        parts = [format_value(r["value"], kpi.unit, lang, currency=currency)]
+        base = r["previous_value"] if r["compare_to"] == "previous" else r["last_year_value"]
+        if not _isna(r["change"]) and not _isna(base):
+            ch = float(r["change"])
+            if ch == 0:
+                word = w["flat"]
+                amount = ""
+            else:
+                word = w["up"] if ch > 0 else w["down"]
+                amount = " " + format_change(
+                    abs(ch),
+                    abs(r["change_pct"]) if not _isna(r["change_pct"]) else None,
+                    kpi.unit,
+                    lang,
+                ).lstrip("+")
+            when = format_period(r["compared_period"], lang)
+            base_txt = format_value(base, kpi.unit, lang, currency=currency)
+            parts.append(f"{word}{amount} {w['vs']} {when} ({base_txt})")
+        if not _isna(r["target"]) and not _isna(r["status"]):
+            t = format_value(r["target"], kpi.unit, lang, currency=currency)
+            key = {"on_track": "target_met", "watch": "target_watch"}.get(
+                r["status"], "target_missed"
+            )
+            parts.append(w[key].format(t=t))
+        if not _isna(r.get("direction")) and r["direction"] in ("up", "down"):
+            parts.append(w[f"trend_{r['direction']}"].format(n=history))
+        sentence = f"{label}{w['colon']}" + ", ".join(parts[:2])
+        if len(parts) > 2:
+            sentence += " ; " if lang == "fr" else "; "
+            sentence += ", ".join(parts[2:])
+        out.append(sentence.replace(f"{MISSING} ", "") + ".")
+    return out
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A reaction rule: a condition on the comparison and the action it suggests."""
+
+    id: str
+    objective: str
+    when: str
+    fr: str
+    en: str
+    tree: ast.Expression
+
+    @property
+    def kpis(self) -> set[str]:
+        """KPIs the condition reads."""
+        return {n.value.id for n in ast.walk(self.tree) if isinstance(n, ast.Attribute)}
+
+
+def _check(node: ast.AST, text: str) -> None:
+    cat = get_catalog()
+    ok = (
+        ast.Expression,
+        ast.BoolOp,
+        ast.And,
+        ast.Or,
+        ast.Compare,
+        ast.Gt,
+        ast.GtE,
+        ast.Lt,
+        ast.LtE,
+        ast.Eq,
+        ast.NotEq,
+        ast.Constant,
+        ast.UnaryOp,
+        ast.USub,
+        ast.Not,
+        ast.Load,
+    )
+    for n in ast.walk(node):
+        if isinstance(n, ast.Attribute):
+            if not isinstance(n.value, ast.Name) or n.value.id not in cat or n.attr not in _FIELDS:
+                raise CatalogError(
+                    f"Rule condition {text!r}: {ast.unparse(n)!r} must be "
+                    f"<kpi id>.<one of {sorted(_FIELDS)}>."
+                )
+        elif isinstance(n, ast.Name):
+            continue  # checked through its Attribute parent
+        elif not isinstance(n, ok):
+            raise CatalogError(
+                f"Rule condition {text!r} uses {ast.unparse(n)!r}, which is not "
+                "allowed (comparisons, and/or/not, numbers, strings)."
+            )
+
+
+@cache
+def load_rules(text: str | None = None) -> tuple[Rule, ...]:
+    """Parse and check the reaction rules (the packaged ones when ``text`` is None)."""
+    if text is None:
+        text = resources.files("kpi_notebook_lib").joinpath("data/rules.yml").read_text("utf-8")
+    rules = []
+    for r in yaml.safe_load(text)["rules"]:
+        try:
+            tree = ast.parse(r["when"], mode="eval")
+        except SyntaxError as err:
+            raise CatalogError(f"Rule {r['id']}: {r['when']!r} is not valid: {err.msg}") from None
+        _check(tree, r["when"])
+        rules.append(Rule(r["id"], r["objective"], r["when"], r["fr"], r["en"], tree))
+    return tuple(rules)
+
+
+class _Missing(Exception):
+    pass
+
+
+def _eval(node: ast.AST, rows: pd.DataFrame) -> Any:
+    if isinstance(node, ast.Expression):
+        return _eval(node.body, rows)
+    if isinstance(node, ast.BoolOp):
+        vals = [_eval(v, rows) for v in node.values]
+        return all(vals) if isinstance(node.op, ast.And) else any(vals)
+    if isinstance(node, ast.UnaryOp):
+        v = _eval(node.operand, rows)
+        return (not v) if isinstance(node.op, ast.Not) else -v
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Attribute):
+        kpi, fld = node.value.id, node.attr  # type: ignore[attr-defined]
+        if kpi not in rows.index:
+            raise _Missing(kpi)
+        v = rows.at[kpi, fld]
+        if _isna(v):
+            raise _Missing(f"{kpi}.{fld}")
+        return v.item() if hasattr(v, "item") else v
+    if isinstance(node, ast.Compare):
+        left = _eval(node.left, rows)
+        for op, comp in zip(node.ops, node.comparators, strict=True):
+            right = _eval(comp, rows)
+            ok = {
+                ast.Gt: lambda a, b: a > b,
+                ast.GtE: lambda a, b: a >= b,
+                ast.Lt: lambda a, b: a < b,
+                ast.LtE: lambda a, b: a <= b,
+                ast.Eq: lambda a, b: a == b,
+                ast.NotEq: lambda a, b: a != b,
+            }[type(op)](left, right)
+            if not ok:
+                return False
+            left = right
+        return True
+    raise CatalogError(f"Cannot evaluate {ast.unparse(node)!r}")  # pragma: no cover
+
+
+def react(
+    comparison: pd.DataFrame,
+    *,
+    lang: str = "en",
+    platform: str = "all",
+    objectives: list[str] | None = None,
+    rules: tuple[Rule, ...] | None = None,
+) -> pd.DataFrame:
+    """Suggested actions: the reaction rules whose conditions hold for this comparison.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``rule, objective, fired, action, condition, skipped`` — one row per rule
+        considered; ``skipped`` names the missing value when a rule could not be evaluated.
+    """
+    rules = rules or load_rules()
+    rows = comparison[comparison["platform"] == platform].set_index("kpi")
+    out = []
+    for r in rules:
+        if objectives and r.objective not in objectives:
+            continue
+        try:
+            fired, skipped = bool(_eval(r.tree, rows)), ""
+        except _Missing as m:
+            fired, skipped = False, str(m)
+        out.append(
+            {
+                "rule": r.id,
+                "objective": r.objective,
+                "fired": fired,
+                "action": r.fr if lang == "fr" else r.en,
+                "condition": r.when,
+                "skipped": skipped,
+            }
+        )
+    return pd.DataFrame(
+        out, columns=["rule", "objective", "fired", "action", "condition", "skipped"]
+    )
