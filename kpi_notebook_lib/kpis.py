@@ -32,6 +32,8 @@ __all__ = ["KPI_COLUMNS", "compute_kpis", "compute_measures"]
 #: Columns of :func:`compute_kpis`' output.
 KPI_COLUMNS = ["client", "platform", "period", "kpi", "value", "note"]
 
+_BY = ("platform", "format", "account", "campaign")
+
 Source = pd.DataFrame | str | Path | Sequence[str | Path] | None
 
 _NO_DATA = {
@@ -139,6 +141,7 @@ def compute_measures(
     kpis: Sequence[KPI] | None = None,
     catalog: Catalog | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    posts_by: str = "platform",
 ) -> pd.DataFrame:
     """Base measures per client × platform × period, with ``platform == "all"`` totals.
 
@@ -157,6 +160,9 @@ def compute_measures(
         Client → brand id of the client itself in ``mentions.brand`` (default: client id).
     kpis : sequence of KPI, optional
         Only compute the measures these KPIs need (default: the whole catalog).
+    posts_by : {"platform", "format", "account", "campaign"}
+        Column that splits the posts measures (the output column is still called
+        ``platform``); the other tables are always split by platform.
 
     Returns
     -------
@@ -195,16 +201,18 @@ def compute_measures(
         day = f"CAST(timezone({tz_expr}, s.published_at) AS DATE)"
         sql = f"""
         WITH src AS (
-            SELECT s.client, s.platform, {day} AS d, s.impressions, s.reach, s.views,
+            SELECT s.client, s.platform,
+                   COALESCE(CAST(s.{posts_by} AS VARCHAR), '(none)') AS grp,
+                   {day} AS d, s.impressions, s.reach, s.views,
                    s.reactions, s.comments, s.shares, s.saves, s.clicks, s.link_clicks,
                    s.video_views, {interactions_sql(catalog.engagement)} AS interactions
             FROM _posts s JOIN _clients c ON s.client = c.client
             WHERE s.published_at >= {lo_utc} AND s.published_at < {hi_utc}
         )
-        SELECT client, COALESCE(platform, 'all') AS platform, period,
+        SELECT client, COALESCE(grp, 'all') AS platform, period,
                {", ".join(_post_aggregates(need["posts"] | {"n_posts"}))}
         FROM src {_bucket_join(kind, regular, "src.d")}
-        GROUP BY {groups}
+        GROUP BY GROUPING SETS ((client, grp, period), (client, period))
         """
         parts.append(con.execute(sql).df().rename(columns={"_rows": "_rows_posts"}))
 
@@ -317,6 +325,7 @@ def compute_kpis(
     platforms: Mapping[str, Sequence[str]] | None = None,
     catalog: Catalog | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    by: str = "platform",
 ) -> pd.DataFrame:
     """Compute catalog KPIs per client × platform × period, long-form.
 
@@ -329,6 +338,9 @@ def compute_kpis(
     platforms : mapping, optional
         Client → platforms to report even when they have no data in a period (their rows then
         hold NA with a "no data" note). Platforms with data are always reported.
+    by : {"platform", "format", "account", "campaign"}
+        Break posts KPIs down by this column instead of the platform (only KPIs computed from
+        posts alone are allowed then); the output column is named after it.
 
     Returns
     -------
@@ -338,6 +350,12 @@ def compute_kpis(
         never 0.
     """
     catalog = catalog or get_catalog()
+    if by not in _BY:
+        raise ParameterError("by", by, f"one of {', '.join(_BY)}")
+    if by != "platform":
+        pool = kpis if kpis is not None else [k.id for k in catalog.select()]
+        kpis = [k for k in pool if catalog[k].tables == {"posts"}]
+        platforms = None
     selected = catalog.select(list(kpis) if kpis is not None else None)
     m = compute_measures(
         sources,
@@ -348,6 +366,7 @@ def compute_kpis(
         kpis=selected,
         catalog=catalog,
         con=con,
+        posts_by=by,
     )
     # complete grid: every requested period for every client's known platforms and "all"
     known: dict[str, set[str]] = {c: {"all"} for c in clients}
@@ -397,8 +416,8 @@ def compute_kpis(
     _note_excluded_platforms(out)
     out["value"] = out["value"].astype("Float64")
     out["note"] = out["note"].replace("", pd.NA).astype("string")
-    out = out.drop(columns="_any")
-    return out[KPI_COLUMNS]
+    out = out.drop(columns="_any")[KPI_COLUMNS]
+    return out if by == "platform" else out.rename(columns={"platform": by})
 
 
 def _note_excluded_platforms(out: pd.DataFrame) -> None:

@@ -419,9 +419,12 @@ class Client:
         out["note"] = self._coverage_note(p, out["note"])
         return out
 
-    def kpi_values(self, periods: list[Period], *, kpis: list[str] | None = None) -> pd.DataFrame:
+    def kpi_values(
+        self, periods: list[Period], *, kpis: list[str] | None = None, by: str = "platform"
+    ) -> pd.DataFrame:
         """Long-form KPI values (``client, platform, period, kpi, value, note``) for
-        ``periods`` — e.g. a series for a trend chart."""
+        ``periods`` — e.g. a series for a trend chart. ``by="format"`` breaks posts KPIs down
+        by post format instead of platform."""
         self.workspace.ensure_ingested(self.id)
         store = self.workspace.store
         sources = {t: store.paths(t, [self.id]) or None for t in TABLES}
@@ -436,6 +439,7 @@ class Client:
                 brands={self.id: self.brand},
                 kpis=kpis,
                 platforms={self.id: list(self.settings.accounts)},
+                by=by,
             )
             for g in groups
         ]

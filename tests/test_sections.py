@@ -1,0 +1,60 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from kpi_notebook_lib import ParameterError  # noqa: E402
+from kpi_notebook_lib.catalog import OBJECTIVES  # noqa: E402
+from kpi_notebook_lib.sections import open_section  # noqa: E402
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_every_section_renders(tiny_workspace, objective):
+    sec = open_section(str(tiny_workspace), "acme", "2026-10", objective)
+    assert sec.lang == "fr" and sec.period.label == "2026-10"
+    table = sec.kpi_table()
+    for k in sec.kpis:
+        assert f'data-kpi="{k}"' in table
+    assert sec.interpretation().startswith('<ul class="interpretation">')
+    assert sec.reactions() and sec.decision()
+    fig = sec.trends()
+    assert fig.axes
+    plt.close("all")
+
+
+def test_engagement_section_numbers_and_escaping(tiny_workspace):
+    sec = open_section(str(tiny_workspace), "acme", "2026-10", "engagement", language="en")
+    assert "3,900" not in sec.kpi_table()  # impressions belong to visibility
+    top = sec.top_posts(n=10)
+    assert "Le pétrin" in top and "HYPERLINK" not in top  # x1 has no reach: no rate to rank
+    fig = sec.breakdown("format", kpi="engagement_rate_reach")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert set(labels) == {"image", "link", "text", "reel"}
+    plt.close("all")
+    assert "La portée progresse ; l&#x27;engagement recule." in sec.decision()
+
+
+def test_captions_are_escaped(tiny_workspace):
+    sec = open_section(str(tiny_workspace), "acme", "2026-10", "recommendation")
+    top = sec.top_posts(n=10)  # ranked by shares: x1 (1 share) is listed
+    assert "=HYPERLINK(&quot;http://x&quot;)" in top
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"client": "nobody"}, "client"),
+        ({"period": "2026-13"}, "period"),
+        ({"period": "2019-01"}, "period"),
+        ({"compare_to": "yesterday"}, "compare_to"),
+        ({"language": "de"}, "language"),
+        ({"objective": "fame"}, "objective"),
+    ],
+)
+def test_bad_parameters_stop_before_any_work(tiny_workspace, kwargs, name):
+    params = {"workspace": str(tiny_workspace), "client": "acme", "period": "2026-10",
+              "objective": "engagement"} | kwargs
+    with pytest.raises(ParameterError, match=f"`{name}`"):
+        open_section(**params)
