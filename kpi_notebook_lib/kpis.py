@@ -428,7 +428,11 @@ def _note_excluded_platforms(out: pd.DataFrame) -> None:
     """
     value = out["value"].to_numpy(dtype=float)
     is_all = out["platform"].to_numpy() == "all"
-    missing = (~is_all) & np.isnan(value) & out["_any"].to_numpy()
+    note = out["note"].astype(str)
+    # a platform that cannot report a measure (not a zero denominator: such a platform still
+    # contributes its numerator and denominator to the total)
+    unreported = (note.str.endswith(" not available") | note.str.startswith("no post reports"))
+    missing = (~is_all) & np.isnan(value) & out["_any"].to_numpy() & unreported.to_numpy()
     if not missing.any():
         return
     gaps = (
