@@ -148,12 +148,91 @@ def kpis(
     "--client", "client_id", default=None, help="Client (default: the first sample client)."
 )
 @click.option("--period", default=None, help="Period (default: the latest full month).")
-def demo(workspace: Path, client_id: str | None, period: str | None) -> None:
-    """Ingest the sample workspace and write a client's KPI table for its latest full month."""
+@click.option("--no-report", is_flag=True, help="Only the KPI table, no HTML/PDF report.")
+def demo(workspace: Path, client_id: str | None, period: str | None, no_report: bool) -> None:
+    """Ingest the sample workspace, write a client's KPI table and report for its latest full
+    month, and print where they are."""
     from .demo import run_demo
 
-    result = run_demo(workspace, client=client_id, period=period, echo=click.echo)
-    click.echo(f"\nKPI table written to {result['kpis_csv']}")
+    result = run_demo(
+        workspace, client=client_id, period=period, echo=click.echo, report=not no_report
+    )
+    click.echo(f"\nKPI table:   {result['kpis_csv']}")
+    if "report_html" in result:
+        click.echo(f"Report HTML: {result['report_html']}")
+        click.echo(f"Report PDF:  {result['report_pdf']}")
+
+
+@cli.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.option(
+    "--lang",
+    type=click.Choice(["auto", "fr", "en"]),
+    default="auto",
+    show_default=True,
+    help="Language of the texts (auto: detect per line).",
+)
+@click.option(
+    "--overrides",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Lexicon overrides file (term,valence).",
+)
+def score(file, lang: str, overrides: Path | None) -> None:
+    """Score the tone of one text per line (stdin when no FILE); CSV in input order."""
+    from .safety import neutralize_formulas
+    from .sentiment import score_texts
+
+    texts = [line.rstrip("\r\n") for line in file]
+    scored = score_texts(texts, lang=lang, overrides=overrides)
+    scored.insert(0, "line", range(1, len(texts) + 1))
+    click.echo(neutralize_formulas(scored).to_csv(index=False), nl=False)
+
+
+@cli.command()
+@click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--client", "client_id", required=True, help="Client id.")
+@click.option(
+    "--period", default=None, help="2026-10, 2026-W43, 2026-Q3… (default: latest full month)."
+)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["fr", "en"]),
+    default=None,
+    help="Report language (default: the client's).",
+)
+@click.option(
+    "--compare-to",
+    type=click.Choice(["previous", "last_year"]),
+    default="previous",
+    show_default=True,
+)
+@click.option(
+    "--format", "formats", default="html,pdf", show_default=True, help="html, pdf or html,pdf."
+)
+def report(
+    workspace: Path,
+    client_id: str,
+    period: str | None,
+    language: str | None,
+    compare_to: str,
+    formats: str,
+) -> None:
+    """Write reports/<client>/<period>/report.html and report.pdf."""
+    from .report import build_report
+
+    written = build_report(
+        workspace,
+        client_id,
+        period,
+        language=language,
+        compare_to=compare_to,
+        formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+    )
+    for kind in ("html", "pdf"):
+        if kind in written:
+            click.echo(f"{kind.upper()}: {written[kind]}")
 
 
 def main() -> None:

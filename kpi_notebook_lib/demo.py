@@ -1,4 +1,4 @@
-"""The demo job: ingest a workspace, then write one client's KPI table for its latest full month.
+"""The demo job: ingest a workspace, then one client's KPI table and report (latest full month).
 
 This is what ``make demo`` and ``kpi demo`` run.
 """
@@ -22,6 +22,7 @@ def run_demo(
     client: str | None = None,
     period: str | None = None,
     echo: Callable[[str], object] = print,
+    report: bool = True,
 ) -> dict[str, Path | str]:
     """Ingest ``workspace`` and write the KPI table of ``client`` for ``period``.
 
@@ -35,11 +36,14 @@ def run_demo(
         Period label (default: the client's latest full month).
     echo : callable
         Where progress and the table are printed.
+    report : bool
+        Also build the client report (``report.html`` and ``report.pdf``).
 
     Returns
     -------
     dict
-        ``client``, ``period`` and ``kpis_csv`` (path of the written table).
+        ``client``, ``period``, ``kpis_csv`` (path of the written table) and, with
+        ``report``, ``report_html`` and ``report_pdf``.
     """
     ws = open_workspace(workspace, auto_ingest=False)
     report = ws.ingest()
@@ -62,4 +66,11 @@ def run_demo(
     echo(f"\n{c.settings.name} — {format_period(p, lang)} — {title}\n")
     shown = kpi_table(table, lang, currency=c.settings.currency)
     echo(shown.to_string(index=False))
-    return {"client": c.id, "period": p.label, "kpis_csv": path}
+    result: dict[str, Path | str] = {"client": c.id, "period": p.label, "kpis_csv": path}
+    if report:
+        from .report import build_report
+
+        echo("\nBuilding the client report (HTML and PDF)…")
+        written = build_report(ws.root, c.id, p.label)
+        result |= {"report_html": written["html"], "report_pdf": written["pdf"]}
+    return result

@@ -6,7 +6,6 @@ rows go through :mod:`kpi_notebook_lib.kpis` (DuckDB).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .catalog import get_catalog

@@ -293,3 +293,42 @@ def sentences_html(sentences: Sequence[str]) -> Fragment:
     return Fragment(
         '<ul class="interpretation">' + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>"
     )
+
+
+def frame_html(
+    data: pd.DataFrame,
+    *,
+    columns: dict[str, tuple[str, str | None]],
+    lang: str = "en",
+    css_class: str = "kpi-table",
+) -> Fragment:
+    """A small display table: ``columns`` maps a column to (header, unit or None for text).
+
+    Values with a unit are formatted for the locale (NA as "—"); text is escaped.
+    """
+    head = "".join(f"<th>{esc(label)}</th>" for label, _ in columns.values())
+    body = []
+    for _, row in data.iterrows():
+        cells = []
+        for col, (_, unit) in columns.items():
+            v = row.get(col)
+            cells.append(esc(format_value(v, unit, lang)) if unit else esc(v))
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return Fragment(
+        f'<table class="{esc(css_class)}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def figure_html(fig, *, alt: str = "", dpi: int = 150) -> Fragment:
+    """A matplotlib figure as an inline PNG ``<figure>``: renders the same in Jupyter, in the
+    HTML report and in the PDF, whatever the notebook's matplotlib backend."""
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    data = base64.b64encode(buf.getvalue()).decode()
+    return Fragment(
+        f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{esc(alt)}"></figure>'
+    )

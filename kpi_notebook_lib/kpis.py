@@ -431,7 +431,7 @@ def _note_excluded_platforms(out: pd.DataFrame) -> None:
     note = out["note"].astype(str)
     # a platform that cannot report a measure (not a zero denominator: such a platform still
     # contributes its numerator and denominator to the total)
-    unreported = (note.str.endswith(" not available") | note.str.startswith("no post reports"))
+    unreported = note.str.endswith(" not available") | note.str.startswith("no post reports")
     missing = (~is_all) & np.isnan(value) & out["_any"].to_numpy() & unreported.to_numpy()
     if not missing.any():
         return

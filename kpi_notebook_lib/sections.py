@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.figure import Figure
 
 from . import html as h
 from .catalog import KPI, OBJECTIVE_LABELS, OBJECTIVES, get_catalog
@@ -32,7 +32,17 @@ from .periods import Period
 from .plotting import plot_breakdown, plot_trend, set_theme
 from .workspace import Client, open_workspace
 
-__all__ = ["SECTION_KPIS", "TOP_METRIC", "Section", "open_section"]
+__all__ = [
+    "PHASES",
+    "SECTION_KPIS",
+    "TOP_METRIC",
+    "Appendix",
+    "Dashboard",
+    "Section",
+    "open_appendix",
+    "open_dashboard",
+    "open_section",
+]
 
 #: KPIs shown in each objective's table, in order (the catalog's KPIs of that objective).
 SECTION_KPIS: dict[str, list[str]] = {
@@ -49,6 +59,13 @@ TOP_METRIC: dict[str, str | None] = {
     "customer_service": None,
 }
 HISTORY = 12
+#: The four phases of the method, in order, with their titles.
+PHASES: dict[str, dict[str, str]] = {
+    "analysis": {"fr": "Analyse", "en": "Analysis"},
+    "interpretation": {"fr": "Interprétation", "en": "Interpretation"},
+    "reaction": {"fr": "Réaction", "en": "Reaction"},
+    "decision": {"fr": "Décision", "en": "Decision"},
+}
 
 
 @dataclass
@@ -122,12 +139,14 @@ class Section:
             history=self.history,
         )
 
-    def trends(self, kpis: list[str] | None = None) -> plt.Figure:
+    def trends(self, kpis: list[str] | None = None) -> h.Fragment:
         """Trend charts of the strategic KPIs over 12 periods, targets and annotations drawn."""
         set_theme()
         cat = get_catalog()
         ids = kpis or [k.id for k in self.strategic][:4]
-        fig, axes = plt.subplots(len(ids), 1, figsize=(8, 2.6 * len(ids)), squeeze=False)
+        # a bare Figure (not pyplot's): nothing is shown twice by an inline backend
+        fig = Figure(figsize=(8, 2.6 * len(ids)))
+        axes = fig.subplots(len(ids), 1, squeeze=False)
         data = self.history[self.history["platform"] == "all"]
         targets = self.comparison[self.comparison["platform"] == "all"].set_index("kpi")["target"]
         ann = self.client.annotations
@@ -143,27 +162,36 @@ class Section:
                 title=cat[k].label(self.lang),
             )
         fig.tight_layout()
-        return fig
+        return h.figure_html(fig)
 
-    def breakdown(self, by: str = "platform", kpi: str | None = None) -> plt.Figure:
-        """Bar chart of one KPI by platform or post format, for the period."""
-        set_theme()
+    def _breakdown_kpi(self, kpi: str | None) -> str:
+        return kpi or (self.strategic[0].id if self.strategic else self.kpis[0])
+
+    def breakdown_data(self, by: str = "platform", kpi: str | None = None) -> pd.DataFrame:
+        """One KPI for the period by platform or post format: columns ``group, value``."""
         cat = get_catalog()
-        k = kpi or (self.strategic[0].id if self.strategic else self.kpis[0])
+        k = self._breakdown_kpi(kpi)
         if by == "platform":
             rows = self.comparison[
                 (self.comparison["kpi"] == k) & (self.comparison["platform"] != "all")
             ]
-            data = rows.rename(columns={"platform": "group"})[["group", "value"]]
-        elif by == "format":
+            return rows.rename(columns={"platform": "group"})[["group", "value"]]
+        if by == "format":
             if cat[k].tables != {"posts"}:
                 raise ParameterError("kpi", k, "a KPI computed from posts to break down by format")
             vals = self.client.kpi_values([self.period], kpis=[k], by="format")
             data = vals[vals["format"] != "all"].rename(columns={"format": "group"})
-            data = data[["group", "value"]]
-        else:
-            raise ParameterError("by", by, "'platform' or 'format'")
-        fig, ax = plt.subplots(figsize=(8, 0.45 * max(3, len(data)) + 0.9))
+            return data[["group", "value"]].reset_index(drop=True)
+        raise ParameterError("by", by, "'platform' or 'format'")
+
+    def breakdown(self, by: str = "platform", kpi: str | None = None) -> h.Fragment:
+        """Bar chart of one KPI by platform or post format, for the period."""
+        set_theme()
+        cat = get_catalog()
+        k = self._breakdown_kpi(kpi)
+        data = self.breakdown_data(by, k)
+        fig = Figure(figsize=(8, 0.45 * max(3, len(data)) + 0.9))
+        ax = fig.subplots()
         word = {"platform": ("plateforme", "platform"), "format": ("format", "format")}[by]
         title = (
             f"{cat[k].label(self.lang)} par {word[0]}"
@@ -174,7 +202,7 @@ class Section:
             data, x="value", y="group", ax=ax, unit=cat[k].unit, lang=self.lang, title=title
         )
         fig.tight_layout()
-        return fig
+        return h.figure_html(fig, alt=title)
 
     def top_posts(self, n: int = 5, *, flop: bool = False) -> h.Fragment:
         """Best (or worst) posts of the period on the objective's post metric."""
@@ -188,6 +216,93 @@ class Section:
         )
         unit = "percent" if metric == "engagement_rate" else "count"
         return h.posts_html(ranked, metric=metric, unit=unit, lang=self.lang)
+
+    # mentions (tone, recommendation, customer service) ---------------------------------
+    @cached_property
+    def mentions(self) -> pd.DataFrame:
+        """Mentions of the client and its competitors published in the period (scored)."""
+        m = self.client.table("mentions")
+        return in_period(m, self.period, self.client.settings.timezone)
+
+    @property
+    def own_mentions(self) -> pd.DataFrame:
+        """Mentions of the client's own brand in the period."""
+        return self.mentions[self.mentions["brand"] == self.client.brand]
+
+    def _brand_names(self) -> dict[str, str]:
+        names = {c.id: c.name for c in self.client.settings.competitors}
+        names[self.client.brand] = self.client.settings.name
+        return names
+
+    def tone_by_brand(self) -> h.Fragment:
+        """Tone and share of voice of the client and each named competitor."""
+        from .tone import tone_summary
+
+        fr = self.lang == "fr"
+        wide = tone_summary(self.mentions, by=["brand"], wide=True)
+        wide["name"] = wide["brand"].map(self._brand_names()).fillna(wide["brand"])
+        cols = {
+            "name": ("Marque" if fr else "Brand", None),
+            "n_mentions": ("Mentions", "count"),
+            "share_of_voice": ("Part de voix" if fr else "Share of voice", "percent"),
+            "positive_share": ("Positives" if fr else "Positive", "percent"),
+            "negative_share": ("Négatives" if fr else "Negative", "percent"),
+            "net_sentiment": ("Sentiment net" if fr else "Net sentiment", "percent"),
+            "unscored_share": ("Non notées" if fr else "Unscored", "percent"),
+        }
+        return h.frame_html(wide, columns=cols, lang=self.lang)
+
+    def top_mentions(self, polarity: str = "negative", n: int = 5) -> h.Fragment:
+        """The most negative (or positive) mentions of the brand in the period, escaped."""
+        from .tone import top_mentions
+
+        return h.mentions_html(
+            top_mentions(self.own_mentions, n=n, polarity=polarity), lang=self.lang
+        )
+
+    def themes(self, n: int = 12) -> h.Fragment:
+        """Words and hashtags over-represented in negative vs positive mentions."""
+        from .tone import themes
+
+        fr = self.lang == "fr"
+        t = themes(self.own_mentions, n=n)
+        if t.empty:
+            none = (
+                "Pas assez de mentions notées pour dégager des thèmes."
+                if fr
+                else "Not enough scored mentions to find themes."
+            )
+            return h.Fragment(f"<p>{h.esc(none)}</p>")
+        cols = {c: (c, None) for c in t.columns}
+        return h.frame_html(t, columns=cols, lang=self.lang)
+
+    def ambassadors(self, n: int = 10) -> h.Fragment:
+        """Authors with repeated positive mentions, weighted by their reach."""
+        from .tone import ambassadors
+
+        fr = self.lang == "fr"
+        a = ambassadors(self.own_mentions, n=n)
+        cols = {
+            "author": ("Auteur" if fr else "Author", None),
+            "positive_mentions": ("Mentions positives" if fr else "Positive mentions", "count"),
+            "negative_mentions": ("Mentions négatives" if fr else "Negative mentions", "count"),
+            "followers": ("Abonnés" if fr else "Followers", "count"),
+            "score": ("Score", "ratio"),
+        }
+        return h.frame_html(a, columns={k: v for k, v in cols.items() if k in a}, lang=self.lang)
+
+    def unanswered(self, n: int = 10) -> h.Fragment:
+        """Mentions that addressed the brand in the period and got no reply (oldest first)."""
+        m = self.own_mentions
+        m = m[m["addresses_brand"].fillna(False).astype(bool) & m["replied_at"].isna()]
+        return h.mentions_html(m.sort_values("published_at").head(n), lang=self.lang)
+
+    def tone_accuracy(self) -> h.Fragment:
+        """How accurate the tone scoring is, measured, for the languages of the mentions."""
+        from .narrative import tone_accuracy_sentence
+
+        sentence = tone_accuracy_sentence(self.own_mentions["scored_lang"], self.lang)
+        return h.Fragment(f"<p>{h.esc(sentence)}</p>")
 
     # interpretation, reaction, decision -----------------------------------------------
     def interpretation(self) -> h.Fragment:
@@ -206,11 +321,21 @@ class Section:
         """The analyst's comments for the period (``annotations.csv``, kind ``comment``)."""
         return h.comments_html(self.client.comments(self.period), lang=self.lang)
 
-    def heading(self) -> str:
-        """Markdown heading: objective, client and period."""
-        return (
-            f"{self.title} — {self.client.settings.name}, {format_period(self.period, self.lang)}"
-        )
+    def header(self) -> h.Fragment:
+        """The section's title (an ``<h2>`` anchored for the table of contents)."""
+        text = f"{self.title} — {format_period(self.period, self.lang)}"
+        return h.Fragment(f'<h2 id="{h.esc(self.objective)}">{h.esc(text)}</h2>')
+
+    def phase(self, name: str) -> h.Fragment:
+        """A phase heading of the method: analysis, interpretation, reaction or decision."""
+        if name not in PHASES:
+            raise ParameterError("name", name, f"one of {', '.join(PHASES)}")
+        label = h.esc(PHASES[name][self.lang])
+        return h.Fragment(f'<h3 class="phase phase-{name}">{label}</h3>')
+
+    def subheading(self, text_fr: str, text_en: str) -> h.Fragment:
+        """A small heading in the report language."""
+        return h.Fragment(f"<h4>{h.esc(text_fr if self.lang == 'fr' else text_en)}</h4>")
 
 
 def open_section(
@@ -235,3 +360,199 @@ def open_section(
     c = open_workspace(workspace).client(client)
     p = c.check_period(period) if period else c.latest_full_period("month")
     return Section(c, p, objective, compare_to, language or c.language)
+
+
+@dataclass
+class Dashboard:
+    """The client's primary KPIs (at most 10): cards, then a zoom per KPI."""
+
+    section: Section
+
+    @property
+    def kpis(self) -> list[str]:
+        """Primary KPIs: the client's ``primary_kpis``, else the catalog's primary ones."""
+        chosen = self.section.client.settings.primary_kpis
+        if not chosen:
+            chosen = [k.id for k in get_catalog().select() if k.importance == "primary"]
+        return chosen[:10]
+
+    def header(self) -> h.Fragment:
+        """Dashboard title."""
+        s = self.section
+        word = "Tableau de bord" if s.lang == "fr" else "Dashboard"
+        text = f"{word} — {format_period(s.period, s.lang)}"
+        return h.Fragment(f'<h2 id="dashboard">{h.esc(text)}</h2>')
+
+    def cards(self) -> h.Fragment:
+        """One card per primary KPI: value, change, target, status and a 12-period trend."""
+        s = self.section
+        history = s.client.kpi_values(s.period.history(HISTORY), kpis=self.kpis)
+        return h.kpi_cards_html(
+            s.comparison, kpis=self.kpis, lang=s.lang, currency=s.currency, history=history
+        )
+
+    def zoom(self, kpi: str) -> h.Fragment:
+        """Trend of one KPI over 12 periods with target and annotations, and its value by
+        platform for the period."""
+        s = self.section
+        cat = get_catalog()
+        set_theme()
+        history = s.client.kpi_values(s.period.history(HISTORY), kpis=[kpi])
+        fig = Figure(figsize=(8, 5.2))
+        top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 2]})
+        targets = s.comparison[(s.comparison["platform"] == "all")].set_index("kpi")["target"]
+        ann = s.client.annotations
+        plot_trend(
+            history[history["platform"] == "all"],
+            ax=top,
+            unit=cat[kpi].unit,
+            lang=s.lang,
+            target=targets.get(kpi),
+            annotations=ann[ann["kind"] != "comment"],
+            title=cat[kpi].label(s.lang),
+        )
+        rows = s.comparison[(s.comparison["kpi"] == kpi) & (s.comparison["platform"] != "all")]
+        plot_breakdown(
+            rows.rename(columns={"platform": "group"}),
+            x="value",
+            y="group",
+            ax=bottom,
+            unit=cat[kpi].unit,
+            lang=s.lang,
+        )
+        fig.tight_layout()
+        return h.figure_html(fig)
+
+    def zoom_text(self, kpi: str) -> h.Fragment:
+        """The zoomed KPI's title, interpretation sentence and definition."""
+        s = self.section
+        k = get_catalog()[kpi]
+        sentence = interpret(s.comparison, lang=s.lang, kpis=[kpi], currency=s.currency)
+        return h.Fragment(
+            f'<h3 id="zoom-{h.esc(kpi)}">{h.esc(k.label(s.lang))}</h3>'
+            f"<p>{h.esc(' '.join(sentence))}</p>"
+            f'<p class="definition">{h.esc(k.description(s.lang))}</p>'
+        )
+
+    def zooms(self) -> None:
+        """Display the zoom (title, sentence, definition, charts) of every primary KPI."""
+        from IPython.display import display
+
+        for k in self.kpis:
+            display(self.zoom_text(k))
+            display(self.zoom(k))
+
+
+def open_dashboard(
+    workspace: str,
+    client: str,
+    period: str | None,
+    compare_to: str = "previous",
+    language: str | None = None,
+) -> Dashboard:
+    """Validate notebook parameters and open the client's :class:`Dashboard`."""
+    return Dashboard(open_section(workspace, client, period, "visibility", compare_to, language))
+
+
+@dataclass
+class Appendix:
+    """Methods and sources: every KPI formula used, and the data's provenance."""
+
+    section: Section
+
+    def header(self) -> h.Fragment:
+        """Appendix title."""
+        s = self.section
+        text = "Méthodes et sources" if s.lang == "fr" else "Methods and sources"
+        return h.Fragment(f'<h2 id="appendix">{h.esc(text)}</h2>')
+
+    def methods(self) -> h.Fragment:
+        """Every KPI of the report: definition, formula, aggregation and source."""
+        s = self.section
+        cat = get_catalog()
+        fr = s.lang == "fr"
+        head = (
+            ["Indicateur", "Définition", "Formule", "Agrégation", "Source"]
+            if fr
+            else ["KPI", "Definition", "Formula", "Aggregation", "Source"]
+        )
+        used = dict.fromkeys(k for o in OBJECTIVES for k in SECTION_KPIS[o])
+        rows = []
+        for k in used:
+            kpi = cat[k]
+            rows.append(
+                "<tr>"
+                + "".join(
+                    f"<td>{h.esc(v)}</td>"
+                    for v in (
+                        kpi.label(s.lang),
+                        kpi.description(s.lang),
+                        kpi.formula,
+                        kpi.aggregation,
+                        cat.sources.get(kpi.source, kpi.source),
+                    )
+                )
+                + "</tr>"
+            )
+        mapping = "; ".join(f"{p}: {' + '.join(parts)}" for p, parts in cat.engagement.items())
+        lead = "Interactions par plateforme — " if fr else "Interactions per platform — "
+        thead = "".join(f"<th>{h.esc(x)}</th>" for x in head)
+        return h.Fragment(
+            f"<p>{h.esc(lead + mapping)}.</p>"
+            f'<table class="kpi-table methods"><thead><tr>{thead}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
+    def provenance(self) -> h.Fragment:
+        """Export files behind the report: platform, importer, rows, SHA-256, export date."""
+        s = self.section
+        fr = s.lang == "fr"
+        manifest = s.client.workspace.store.manifest(s.client.id)
+        head = (
+            [
+                "Fichier",
+                "Format",
+                "Lignes importées",
+                "Mises en quarantaine",
+                "Exporté le",
+                "SHA-256",
+            ]
+            if fr
+            else ["File", "Format", "Rows imported", "Quarantined", "Exported", "SHA-256"]
+        )
+        rows = []
+        for f, info in sorted(manifest.items()):
+            exported = (
+                pd.Timestamp(info.get("exported_at")).date() if info.get("exported_at") else None
+            )
+            rows.append(
+                "<tr>"
+                + "".join(
+                    f"<td>{h.esc(v)}</td>"
+                    for v in (
+                        f,
+                        info.get("importer", ""),
+                        info.get("imported", ""),
+                        info.get("quarantined", ""),
+                        "" if exported is None else exported.isoformat(),
+                        str(info.get("hash", ""))[:16] + "…",
+                    )
+                )
+                + "</tr>"
+            )
+        thead = "".join(f"<th>{h.esc(x)}</th>" for x in head)
+        return h.Fragment(
+            f'<table class="kpi-table provenance"><thead><tr>{thead}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
+
+def open_appendix(
+    workspace: str,
+    client: str,
+    period: str | None,
+    compare_to: str = "previous",
+    language: str | None = None,
+) -> Appendix:
+    """Validate notebook parameters and open the report's :class:`Appendix`."""
+    return Appendix(open_section(workspace, client, period, "visibility", compare_to, language))

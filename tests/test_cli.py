@@ -92,7 +92,7 @@ def test_bad_period_is_a_clear_error(tiny_workspace):
 
 
 def test_demo(tiny_workspace):
-    out = CliRunner().invoke(cli, ["demo", "--workspace", str(tiny_workspace)])
+    out = CliRunner().invoke(cli, ["demo", "--workspace", str(tiny_workspace), "--no-report"])
     assert out.exit_code == 0, out.output
     path = tiny_workspace / "reports" / "acme" / "2026-10" / "kpis.csv"
     assert path.exists() and str(path) in out.output
@@ -100,3 +100,23 @@ def test_demo(tiny_workspace):
     assert "3\u202f900" in out.output  # French number format
     table = pd.read_csv(path)
     assert len(table) == len(table[["platform", "kpi"]].drop_duplicates())
+
+
+def test_score_reads_stdin_and_keeps_order():
+    text = "je ne recommande pas\nI love it!\n\nhttps://t.co/abc\nHola, ¿qué tal? Muy buen servicio\n"
+    out = CliRunner().invoke(cli, ["score", "--lang", "auto"], input=text)
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.output))
+    assert list(table.columns[:4]) == ["line", "lang", "compound", "label"]
+    assert table["line"].tolist() == [1, 2, 3, 4, 5]
+    assert table["label"].tolist()[:4] == ["negative", "positive", "unscored", "unscored"]
+    assert table.loc[4, "label"] == "unscored"  # Spanish: not silently neutral
+
+
+def test_report_command_refuses_bad_format(tiny_workspace):
+    proc = subprocess.run(
+        [sys.executable, "-c", "from kpi_notebook_lib.cli import main; main()", "report",
+         str(tiny_workspace), "--client", "acme", "--format", "docx"],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2 and "html, pdf or html,pdf" in proc.stderr

@@ -1,5 +1,6 @@
 """environment.yml (conda) and pyproject.toml (pip) declare the same dependencies."""
 
+import ast
 import re
 import tomllib
 
@@ -43,14 +44,16 @@ def test_every_imported_third_party_module_is_declared():
     module_to_dist = {
         "yaml": "pyyaml",
         "vadersentiment": "vadersentiment",
+        "ipython": "ipython",
         "sklearn": "scikit-learn",
     }
     found = set()
     for path in (ROOT / "kpi_notebook_lib").rglob("*.py"):
-        for m in re.finditer(
-            r"^\s*(?:from|import)\s+([A-Za-z_][A-Za-z0-9_]*)", path.read_text("utf-8"), re.M
-        ):
-            found.add(m[1])
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
     stdlib = set(sys.stdlib_module_names) | {"kpi_notebook_lib", "__future__"}
     third = {module_to_dist.get(n.lower(), n.lower().replace("_", "-")) for n in found - stdlib}
     assert third <= declared, f"imported but not declared: {third - declared}"

@@ -1,0 +1,307 @@
+"""The English scorer: vaderSentiment itself, standard thresholds, plus two documented additions.
+
+1. **Emojis.** VADER reads an emoji through the words of its English description, so
+   frequent ones such as 😡 ("pouting face"), 👍 ("thumbs up") or ❤️ ("red heart") score 0.
+   Emojis of the shared table (``data/sentiment/emoji_valence.tsv``, the same the French
+   scorer uses) are replaced by a placeholder word that carries their valence in VADER's
+   lexicon; every other emoji goes through VADER's own description path unchanged.
+   ``bench/tone_accuracy.py`` shows that this does not change the scores of VADER's own
+   tweet benchmark (r and macro-F1 are reported for raw VADER and for this scorer).
+2. **Overrides.** A client term replaces VADER's valence of that word; a multi-word term
+   (``Zéro défaut``) is replaced in the text by a placeholder word with its valence, so its
+   words are not read on their own.
+
+Speed: with vaderSentiment 3.3.2 installed, ``polarity_scores``' compound is computed by
+:class:`_FastVader`, a line-by-line transcription of that version's algorithm that lowers
+each word once instead of once per rule (the library re-lowers the whole sentence for every
+sentiment word), about 2-3x faster. It reads the analyzer's own lexicon, boosters, negations
+and idioms, and ``tests/test_sentiment.py`` and ``bench/tone_accuracy.py`` check that it
+returns exactly the library's compound. With any other vaderSentiment version the library's
+``polarity_scores`` is used as is.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Sequence
+from importlib import metadata
+
+import numpy as np
+from vaderSentiment import vaderSentiment as _vs
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from ._base import BaseScorer, Overrides
+from ._lexicon import DATA_DIR, _vader_file, emoji_valences, fingerprint
+from ._text import EMOJI_STRIP
+
+__all__ = ["EnglishScorer"]
+
+ENGLISH_VERSION = "1.0"
+#: The vaderSentiment release :class:`_FastVader` transcribes.
+TRANSCRIBED_VADER = "3.3.2"
+_EMOJI_WORD = "kpiemoji{:x}"
+_PHRASE_WORD = "kpiphrase{}"
+
+
+class EnglishScorer(BaseScorer):
+    """English compound scores from vaderSentiment (Hutto & Gilbert, 2014).
+
+    Parameters
+    ----------
+    overrides : Overrides, optional
+        Client lexicon overrides (``term -> valence``).
+    emojis : bool, default True
+        Give the emojis of the shared table their valence (see the module docstring).
+        ``emojis=False`` is raw VADER.
+
+    References
+    ----------
+    Hutto, C.J. & Gilbert, E.E. (2014). VADER: A Parsimonious Rule-based Model for Sentiment
+    Analysis of Social Media Text. ICWSM-14.
+    """
+
+    languages = ("en",)
+
+    def __init__(self, overrides: Overrides | None = None, *, emojis: bool = True) -> None:
+        self.overrides = overrides or None
+        self.emojis = emojis
+        self.name = "vader-en" if emojis else "vader-en-raw"
+        self.version = f"{ENGLISH_VERSION}/vaderSentiment-{metadata.version('vaderSentiment')}"
+        self._analyzer = SentimentIntensityAnalyzer()
+        lex = self._analyzer.lexicon
+        self._fast = (
+            _FastVader(self._analyzer)
+            if metadata.version("vaderSentiment") == TRANSCRIBED_VADER
+            else None
+        )
+        self._emoji_map: dict[int, str] = {}
+        if emojis:
+            for emoji, valence in emoji_valences().items():
+                word = _EMOJI_WORD.format(ord(emoji))
+                lex[word] = valence
+                self._emoji_map[ord(emoji)] = f" {word} "
+            self._emoji_re = re.compile("[" + "".join(re.escape(e) for e in emoji_valences()) + "]")
+        self._phrases: list[tuple[re.Pattern[str], str]] = []
+        if self.overrides:
+            for i, (term, valence) in enumerate(self.overrides.terms.items()):
+                words = term.split()
+                if len(words) == 1 and not self._emoji_re_match(term):
+                    lex[term.lower()] = valence
+                    continue
+                if len(words) == 1:  # an emoji
+                    lex[_EMOJI_WORD.format(ord(term.strip()[0]))] = valence
+                    continue
+                word = _PHRASE_WORD.format(i)
+                lex[word] = valence
+                pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+                self._phrases.append((re.compile(pattern, re.IGNORECASE), f" {word} "))
+        self.lexicon_hash = fingerprint(
+            _vader_file("vader_lexicon.txt"),
+            _vader_file("emoji_utf8_lexicon.txt"),
+            DATA_DIR / "emoji_valence.tsv" if emojis else "no-emoji",
+        )
+
+    def _emoji_re_match(self, term: str) -> bool:
+        t = term.strip()
+        return len(t) == 1 and not t.isalnum() and t >= "\u2300"
+
+    def with_overrides(self, overrides: Overrides | None) -> EnglishScorer:
+        """Return an English scorer that applies ``overrides``."""
+        return type(self)(overrides, emojis=self.emojis)
+
+    def prepare(self, text: str) -> str:
+        """The text VADER reads: override phrases and table emojis replaced by placeholders."""
+        for pattern, word in self._phrases:
+            text = pattern.sub(word, text)
+        if self.emojis and not text.isascii():
+            text = text.translate(EMOJI_STRIP)
+            text = self._emoji_re.sub(lambda m: self._emoji_map[ord(m.group())], text)
+        return text
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """VADER compound in ``[-1, 1]`` for each text."""
+        prepare = self.prepare
+        out = np.empty(len(texts), dtype="float64")
+        if self._fast is not None:
+            compound = self._fast.compound
+            for j, text in enumerate(texts):
+                out[j] = compound(prepare(text))
+        else:  # pragma: no cover - other vaderSentiment versions
+            polarity = self._analyzer.polarity_scores
+            for j, text in enumerate(texts):
+                out[j] = polarity(prepare(text))["compound"]
+        return out
+
+
+class _FastVader:
+    """vaderSentiment 3.3.2's compound, transcribed with each word lowered once.
+
+    Every branch mirrors ``SentimentIntensityAnalyzer.polarity_scores`` and the methods it
+    calls (``sentiment_valence``, ``_negation_check``, ``_special_idioms_check``,
+    ``_least_check``, ``_but_check``, ``score_valence``), quirks included; the library's own
+    ``_but_check`` is called as is.
+    """
+
+    def __init__(self, analyzer: SentimentIntensityAnalyzer) -> None:
+        self.lexicon = analyzer.lexicon  # shared: overrides and emoji words land here too
+        self.emojis = analyzer.emojis
+        self.boosters = _vs.BOOSTER_DICT
+        self.negate = frozenset(_vs.NEGATE)
+        self.special = _vs.SPECIAL_CASES
+        self.n_scalar = _vs.N_SCALAR
+        self.c_incr = _vs.C_INCR
+        self.punct = string.punctuation
+
+    def _emoji_text(self, text: str) -> str:
+        emojis = self.emojis
+        out = []
+        prev_space = True
+        for ch in text:
+            d = emojis.get(ch)
+            if d is not None:
+                if not prev_space:
+                    out.append(" ")
+                out.append(d)
+                prev_space = False
+            else:
+                out.append(ch)
+                prev_space = ch == " "
+        return "".join(out)
+
+    def compound(self, text: str) -> float:
+        if not text.isascii():
+            text = self._emoji_text(text)
+        text = text.strip()
+        punct = self.punct
+        words = []
+        for w in text.split():
+            s = w.strip(punct)
+            words.append(w if len(s) <= 2 else s)
+        n = len(words)
+        if n == 0:
+            return 0.0
+        lowers = [w.lower() for w in words]
+        n_upper = sum(1 for w in words if w.isupper())
+        is_cap_diff = 0 < n - n_upper < n
+        lex = self.lexicon
+        boosters = self.boosters
+        negate = self.negate
+        n_scalar = self.n_scalar
+        c_incr = self.c_incr
+        sentiments: list[float] = []
+        for i in range(n):
+            low = lowers[i]
+            if low in boosters:
+                sentiments.append(0)
+                continue
+            if i < n - 1 and low == "kind" and lowers[i + 1] == "of":
+                sentiments.append(0)
+                continue
+            base = lex.get(low)
+            if base is None:
+                sentiments.append(0)
+                continue
+            valence = base
+            if low == "no" and i != n - 1 and lowers[i + 1] in lex:
+                valence = 0.0
+            if (
+                (i > 0 and lowers[i - 1] == "no")
+                or (i > 1 and lowers[i - 2] == "no")
+                or (i > 2 and lowers[i - 3] == "no" and lowers[i - 1] in ("or", "nor"))
+            ):
+                valence = base * n_scalar
+            if is_cap_diff and words[i].isupper():
+                valence = valence + c_incr if valence > 0 else valence - c_incr
+            for start_i in (0, 1, 2):
+                j = i - (start_i + 1)
+                if i > start_i and lowers[j] not in lex:
+                    # scalar_inc_dec
+                    s = 0.0
+                    b = boosters.get(lowers[j])
+                    if b is not None:
+                        s = b
+                        if valence < 0:
+                            s *= -1
+                        if is_cap_diff and words[j].isupper():
+                            s = s + c_incr if valence > 0 else s - c_incr
+                    if start_i == 1 and s != 0:
+                        s = s * 0.95
+                    if start_i == 2 and s != 0:
+                        s = s * 0.9
+                    valence = valence + s
+                    # _negation_check
+                    if start_i == 0:
+                        w1 = lowers[i - 1]
+                        if w1 in negate or "n't" in w1:
+                            valence = valence * n_scalar
+                    elif start_i == 1:
+                        w2, w1 = lowers[i - 2], lowers[i - 1]
+                        if w2 == "never" and (w1 == "so" or w1 == "this"):
+                            valence = valence * 1.25
+                        elif w2 == "without" and w1 == "doubt":
+                            pass
+                        elif w2 in negate or "n't" in w2:
+                            valence = valence * n_scalar
+                    else:
+                        w3, w2, w1 = lowers[i - 3], lowers[i - 2], lowers[i - 1]
+                        if (w3 == "never" and (w2 == "so" or w2 == "this")) or (
+                            w1 == "so" or w1 == "this"
+                        ):
+                            valence = valence * 1.25
+                        elif w3 == "without" and (w2 == "doubt" or w1 == "doubt"):
+                            pass
+                        elif w3 in negate or "n't" in w3:
+                            valence = valence * n_scalar
+                        valence = self._idioms(valence, lowers, i)
+            # _least_check
+            if i > 1 and lowers[i - 1] not in lex and lowers[i - 1] == "least":
+                if lowers[i - 2] != "at" and lowers[i - 2] != "very":
+                    valence = valence * n_scalar
+            elif i > 0 and lowers[i - 1] not in lex and lowers[i - 1] == "least":
+                valence = valence * n_scalar
+            sentiments.append(valence)
+        if "but" in lowers:
+            sentiments = SentimentIntensityAnalyzer._but_check(words, sentiments)
+        if not sentiments:
+            return 0.0
+        sum_s = float(sum(sentiments))
+        ep = min(text.count("!"), 4) * 0.292
+        qm_count = text.count("?")
+        qm = (qm_count * 0.18 if qm_count <= 3 else 0.96) if qm_count > 1 else 0
+        amp = ep + qm
+        if sum_s > 0:
+            sum_s += amp
+        elif sum_s < 0:
+            sum_s -= amp
+        c = sum_s / math.sqrt(sum_s * sum_s + 15)
+        c = -1.0 if c < -1.0 else 1.0 if c > 1.0 else c
+        return round(c, 4)
+
+    def _idioms(self, valence: float, lowers: list[str], i: int) -> float:
+        special = self.special
+        l3, l2, l1, l0 = lowers[i - 3], lowers[i - 2], lowers[i - 1], lowers[i]
+        onezero = f"{l1} {l0}"
+        twoonezero = f"{l2} {l1} {l0}"
+        twoone = f"{l2} {l1}"
+        threetwoone = f"{l3} {l2} {l1}"
+        threetwo = f"{l3} {l2}"
+        for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+            if seq in special:
+                valence = special[seq]
+                break
+        n = len(lowers)
+        if n - 1 > i:
+            zeroone = f"{l0} {lowers[i + 1]}"
+            if zeroone in special:
+                valence = special[zeroone]
+        if n - 1 > i + 1:
+            zeroonetwo = f"{l0} {lowers[i + 1]} {lowers[i + 2]}"
+            if zeroonetwo in special:
+                valence = special[zeroonetwo]
+        boosters = self.boosters
+        for n_gram in (threetwoone, threetwo, twoone):
+            if n_gram in boosters:
+                valence = valence + boosters[n_gram]
+        return valence

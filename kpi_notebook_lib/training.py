@@ -1,0 +1,249 @@
+"""Self-checks for the training notebooks (``notebooks/training/``).
+
+Each ``check_*`` function compares a learner's answer with what the library computes (never a
+hard-coded figure) and raises :class:`AssertionError` with a helpful message, in French or
+English, when the answer is wrong. When it is right it returns a short confirmation to display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from .catalog import OBJECTIVES, get_catalog
+
+__all__ = [
+    "CANDIDATES",
+    "CRITERIA",
+    "check_candidates",
+    "check_fired_rules",
+    "check_levels",
+    "check_natures",
+    "check_objective_kpis",
+    "check_off_track",
+    "check_target",
+]
+
+#: The criteria of a good KPI (the method's article), with a one-line definition.
+CRITERIA: dict[str, dict[str, str]] = {
+    "quantifiable": {"fr": "se mesure par un nombre", "en": "measured by a number"},
+    "actionable": {
+        "fr": "on sait quoi faire quand il bouge",
+        "en": "you know what to do when it moves",
+    },
+    "simple": {"fr": "compris par tous sans explication", "en": "understood without explanation"},
+    "reliable": {
+        "fr": "mesuré de la même façon à chaque période",
+        "en": "measured the same way every period",
+    },
+    "controllable": {"fr": "vos actions peuvent le faire bouger", "en": "your actions can move it"},
+    "qualifiable": {
+        "fr": "on peut dire s'il est bon ou mauvais (objectif chiffré)",
+        "en": "you can tell good from bad (numeric target)",
+    },
+}
+
+#: Candidate indicators for the "is it a good KPI?" exercise: the criterion each one fails
+#: (None when it is a good KPI).
+CANDIDATES: dict[str, dict[str, str | None]] = {
+    "engagement_rate_reach": {
+        "fails": None,
+        "fr": "Taux d'engagement sur la portée, par mois",
+        "en": "Engagement rate by reach, per month",
+    },
+    "likes_of_one_post": {
+        "fails": "reliable",
+        "fr": "Nombre de J'aime d'une seule publication",
+        "en": "Likes of one single post",
+    },
+    "brand_love": {
+        "fails": "quantifiable",
+        "fr": "« L'amour de la marque » (sans mesure définie)",
+        "en": "“Brand love” (no defined measure)",
+    },
+    "weather_mentions": {
+        "fails": "controllable",
+        "fr": "Mentions de la météo dans le secteur",
+        "en": "Mentions of the weather in the sector",
+    },
+    "response_rate": {
+        "fails": None,
+        "fr": "Taux de réponse aux messages adressés à la marque",
+        "en": "Response rate to messages addressed to the brand",
+    },
+    "composite_score": {
+        "fails": "simple",
+        "fr": "Score composite de 14 indicateurs pondérés en secret",
+        "en": "Composite score of 14 secretly weighted indicators",
+    },
+}
+
+
+def _t(lang: str, fr: str, en: str) -> str:
+    return fr if lang == "fr" else en
+
+
+def _check_field(answers: Mapping[str, str], field: str, lang: str) -> str:
+    cat = get_catalog()
+    if not answers:
+        raise AssertionError(
+            _t(
+                lang,
+                "Complétez le dictionnaire `answers` avant de vérifier.",
+                "Fill in the `answers` dictionary before checking.",
+            )
+        )
+    wrong = []
+    for kpi, given in answers.items():
+        if kpi not in cat:
+            raise AssertionError(
+                _t(
+                    lang,
+                    f"{kpi!r} n'est pas un KPI du catalogue (kpi catalog).",
+                    f"{kpi!r} is not a catalog KPI (kpi catalog).",
+                )
+            )
+        expected = getattr(cat[kpi], field)
+        if given != expected:
+            k = cat[kpi]
+            wrong.append(
+                f"{k.label(lang)} ({kpi}): {given!r} → {expected!r} — {k.description(lang)}"
+            )
+    if wrong:
+        raise AssertionError(
+            _t(lang, "Pas encore : revoyez ", "Not yet: check ") + "; ".join(wrong)
+        )
+    return _t(
+        lang,
+        f"Bravo : {len(answers)} réponses justes.",
+        f"Well done: {len(answers)} correct answers.",
+    )
+
+
+def check_levels(answers: Mapping[str, str], lang: str = "fr") -> str:
+    """Check ``{kpi_id: "strategic" | "operational"}`` against the catalog."""
+    return _check_field(answers, "level", lang)
+
+
+def check_natures(answers: Mapping[str, str], lang: str = "fr") -> str:
+    """Check ``{kpi_id: "quantitative" | "qualitative"}`` against the catalog."""
+    return _check_field(answers, "nature", lang)
+
+
+def check_candidates(answers: Mapping[str, str | None], lang: str = "fr") -> str:
+    """Check ``{candidate: failed criterion or None}`` for :data:`CANDIDATES`."""
+    missing = [c for c in CANDIDATES if c not in answers]
+    if missing:
+        raise AssertionError(
+            _t(
+                lang,
+                f"Il manque des réponses pour : {', '.join(missing)}.",
+                f"Answers are missing for: {', '.join(missing)}.",
+            )
+        )
+    wrong = []
+    for c, given in answers.items():
+        expected = CANDIDATES[c]["fails"]
+        if given != expected:
+            hint = (
+                _t(lang, "c'est un bon KPI", "it is a good KPI")
+                if expected is None
+                else f"{expected}: {CRITERIA[expected][lang]}"
+            )
+            wrong.append(f"{CANDIDATES[c][lang]} → {hint}")
+    if wrong:
+        raise AssertionError(_t(lang, "À revoir : ", "Check again: ") + " | ".join(wrong))
+    return _t(
+        lang, "Bravo : vous savez reconnaître un bon KPI.", "Well done: you can tell a good KPI."
+    )
+
+
+def check_objective_kpis(objective: str, chosen: list[str], lang: str = "fr") -> str:
+    """Check that ``chosen`` are KPIs of ``objective``, with at least one strategic KPI."""
+    if objective not in OBJECTIVES:
+        raise AssertionError(
+            _t(
+                lang,
+                f"Objectif inconnu {objective!r} : {', '.join(OBJECTIVES)}",
+                f"Unknown objective {objective!r}: {', '.join(OBJECTIVES)}",
+            )
+        )
+    cat = get_catalog()
+    allowed = {k.id for k in cat.for_objective(objective)}
+    outside = [k for k in chosen if k not in allowed]
+    if not chosen or outside:
+        raise AssertionError(
+            _t(
+                lang,
+                f"Choisissez parmi les KPI de l'objectif {objective} : "
+                f"{', '.join(sorted(allowed))}.",
+                f"Choose among the KPIs of objective {objective}: {', '.join(sorted(allowed))}.",
+            )
+        )
+    if not any(cat[k].level == "strategic" for k in chosen):
+        raise AssertionError(
+            _t(
+                lang,
+                "Ajoutez au moins un KPI stratégique (level = strategic).",
+                "Add at least one strategic KPI (level = strategic).",
+            )
+        )
+    if len(chosen) > 4:
+        raise AssertionError(
+            _t(lang, "Peu de KPI par objectif : 4 au plus.", "Few KPIs per objective: 4 at most.")
+        )
+    return _t(lang, "Bonne sélection.", "Good selection.")
+
+
+def check_target(target: float, *, base: float, growth: float, lang: str = "fr") -> str:
+    """Check a target computed as ``base × (1 + growth)`` (e.g. +10 % on last year)."""
+    if target is None:
+        raise AssertionError(
+            _t(lang, "Calculez `target` avant de vérifier.", "Compute `target` before checking.")
+        )
+    expected = base * (1 + growth)
+    if abs(target - expected) > 1e-6 * max(1.0, abs(expected)):
+        raise AssertionError(
+            _t(
+                lang,
+                f"L'objectif doit valoir base × (1 + croissance) = {expected:,.2f}, pas {target}.",
+                f"The target should be base × (1 + growth) = {expected:,.2f}, not {target}.",
+            )
+        )
+    return _t(lang, f"Objectif juste : {expected:,.0f}.", f"Right target: {expected:,.0f}.")
+
+
+def check_off_track(answer: set[str], comparison: pd.DataFrame, lang: str = "fr") -> str:
+    """Check the set of KPIs off track (all platforms) in a comparison table."""
+    rows = comparison[(comparison["platform"] == "all") & (comparison["status"] == "off_track")]
+    expected = set(rows["kpi"])
+    if set(answer or ()) != expected:
+        raise AssertionError(
+            _t(
+                lang,
+                "Relisez la colonne `status` des lignes `platform == 'all'` : "
+                f"{len(expected)} KPI sont hors objectif.",
+                f"Read the `status` column of rows with `platform == 'all'`: {len(expected)} KPIs "
+                "are off track.",
+            )
+        )
+    return _t(
+        lang,
+        "Exact : ce sont les KPI à expliquer en priorité.",
+        "Right: these are the KPIs to explain first.",
+    )
+
+
+def check_fired_rules(answer: set[str], actions: pd.DataFrame, lang: str = "fr") -> str:
+    """Check the ids of the reaction rules that fired."""
+    expected = set(actions.loc[actions["fired"], "rule"])
+    if set(answer or ()) != expected:
+        raise AssertionError(
+            _t(
+                lang,
+                f"Filtrez `actions` sur la colonne `fired` : {len(expected)} règle(s).",
+                f"Filter `actions` on the `fired` column: {len(expected)} rule(s).",
+            )
+        )
+    return _t(lang, "Exact.", "Right.")

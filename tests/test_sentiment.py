@@ -1,0 +1,322 @@
+"""Tests for kpi_notebook_lib.sentiment: rules, routing, overrides, cache, plumbing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi_notebook_lib.exceptions import ParameterError, SettingsError
+from kpi_notebook_lib.sentiment import (
+    BaseScorer,
+    EnglishScorer,
+    FrenchRules,
+    FrenchScorer,
+    Overrides,
+    ScoreCache,
+    Scorer,
+    _score,
+    detect_language,
+    label_from_compound,
+    load_overrides,
+    score_texts,
+)
+
+
+def fr_label(text: str) -> str:
+    return score_texts([text], lang="fr")["label"].iloc[0]
+
+
+def rules(text: str) -> float:
+    return float(FrenchRules().score([text])[0])
+
+
+# ---- French rules ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # negation after the verb
+        ("je ne recommande pas", "negative"),
+        ("Je ne recommande pas ce produit", "negative"),
+        ("je recommande ce produit", "positive"),
+        ("n'aime pas", "negative"),
+        ("Je n'aime pas la nouvelle formule", "negative"),
+        ("j'aime pas du tout", "negative"),
+        ("je ne suis plus satisfait", "negative"),
+        ("jamais déçu", "positive"),
+        # idioms that carry their own negation
+        ("c'est pas terrible", "negative"),
+        ("pas terrible", "negative"),
+        ("ce n'est pas terrible", "negative"),
+        ("aucun problème, parfait", "positive"),
+        ("Rien à redire, parfait", "positive"),
+        # contrast: the clause after "mais" weighs more
+        ("Le produit est bien mais le service est nul", "negative"),
+        ("Le service est nul mais le produit est bien", "positive"),
+        # emojis and emoticons
+        ("Livraison reçue 😡", "negative"),
+        ("Livraison reçue 👍", "positive"),
+        ("Livraison reçue ❤️", "positive"),
+        ("Livraison reçue :)", "positive"),
+        ("Livraison reçue :(", "negative"),
+        # elongation, hashtags, intensifiers
+        ("trooop bien", "positive"),
+        ("#génial", "positive"),
+        ("très bien", "positive"),
+        ("Le colis est arrivé mardi.", "neutral"),
+    ],
+)
+def test_french_sentences(text, expected):
+    assert fr_label(text) == expected
+
+
+def test_french_rules_details():
+    assert rules("je ne recommande pas") < 0 < rules("je recommande")
+    assert rules("Le service est nul mais le produit est bien") > 0
+    assert rules("Le produit est bien mais le service est nul") < 0
+    # caps and exclamation marks add emphasis
+    assert rules("c'est BIEN vraiment") > rules("c'est bien vraiment")
+    assert rules("c'est bien!!!") > rules("c'est bien")
+    # intensifier and elongation
+    assert rules("très bien") > rules("bien")
+    assert rules("trooop bien") > rules("bien")
+    # hashtags are read, camel case split
+    assert rules("#génial") > 0
+    assert rules("#JeNeRecommandePas") < 0
+    # emojis the translated lexicon scored 0
+    assert rules("😡") < 0 < rules("👍")
+    assert rules("❤️") > 0
+    # "ne ... que" is not a negation
+    assert rules("je n'ai que des éloges, génial") > 0
+
+
+def test_french_scorer_is_deterministic_and_in_range():
+    texts = ["super produit", "nul", "bof", "👍", "Le magasin ouvre à 9h.", "!!!"]
+    a = FrenchScorer().score(texts)
+    b = FrenchScorer().score(texts)
+    np.testing.assert_array_equal(a, b)
+    assert np.all(np.abs(a) <= 1)
+
+
+# ---- English --------------------------------------------------------------------------------
+def test_english_scorer_matches_vader_and_reads_emojis():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    sia = SentimentIntensityAnalyzer()
+    texts = [
+        "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!",
+        "The plot was good, but the characters are uncompelling and the dialog is not great.",
+        "At least it isn't a horrible book.",
+        "Today only kinda sux! But I'll get by, lol",
+        "never so good",
+        "without doubt good",
+        "not the least bit good",
+        "Make sure you :) or :D today!",
+        "",
+    ]
+    raw = EnglishScorer(emojis=False).score(texts)
+    assert list(raw) == [sia.polarity_scores(t)["compound"] for t in texts]
+    en = EnglishScorer()
+    assert en.score(["Delivered 😡"])[0] < -0.05
+    assert en.score(["Delivered 👍"])[0] > 0.05
+    assert en.score(["Delivered ❤️"])[0] > 0.05
+    out = score_texts(["I do not recommend this", "Not bad at all"], lang="en")
+    assert list(out["label"]) == ["negative", "positive"]
+
+
+# ---- routing and unscored texts ---------------------------------------------------------------
+def test_unscored_reasons_and_order():
+    texts = pd.Series(
+        [
+            "",
+            None,
+            "https://t.co/abc",
+            "@marque",
+            "Este producto es muy malo, no lo recomiendo",
+            "Je ne recommande pas ce produit",
+            "   ",
+        ],
+        index=[10, 11, 12, 13, 14, 15, 16],
+    )
+    out = score_texts(texts)
+    assert list(out.index) == [10, 11, 12, 13, 14, 15, 16]
+    assert list(out.columns) == ["lang", "compound", "label", "reason"]
+    assert list(out["label"]) == ["unscored"] * 5 + ["negative", "unscored"]
+    assert list(out["reason"].fillna("-")) == [
+        "empty",
+        "empty",
+        "url_only",
+        "empty",
+        "other_language:es",
+        "-",
+        "empty",
+    ]
+    assert out["compound"].isna().tolist() == [True] * 5 + [False, True]
+    assert out["lang"].iloc[5] == "fr"
+    assert out["lang"].iloc[:5].isna().all()
+
+
+def test_mixed_language_text_is_scored():
+    out = score_texts(["Trop bien ce produit, love it!"])
+    assert out["lang"].iloc[0] in ("fr", "en")
+    assert out["label"].iloc[0] == "positive"
+
+
+def test_export_language_wins_and_other_languages_are_unscored():
+    out = score_texts(["Das ist sehr gut", "super", "very good"], lang=["de", "fr-FR", None])
+    assert out["reason"].iloc[0] == "other_language:de"
+    assert list(out["lang"].iloc[1:]) == ["fr", "en"]
+
+
+def test_detect_language():
+    got = detect_language(
+        [
+            "Je ne recommande pas ce produit",
+            "Not bad at all, I love it",
+            "Muy bueno, gracias",
+            "",
+            "https://x.co/a",
+        ]
+    )
+    assert got == ["fr", "en", "es", None, None]
+
+
+def test_bad_arguments():
+    with pytest.raises(ParameterError):
+        score_texts("just one string")
+    with pytest.raises(ParameterError):
+        score_texts(["a"], lang="not a language!")
+    with pytest.raises(ParameterError):
+        score_texts(["a", "b"], lang=["fr"])
+    with pytest.raises(ParameterError):
+        score_texts(["a"], workers=0)
+    with pytest.raises(ParameterError):
+        score_texts([1.5])
+
+
+def test_label_from_compound():
+    assert label_from_compound(0.05) == "positive"
+    assert label_from_compound(-0.05) == "negative"
+    assert label_from_compound(0.0) == "neutral"
+    assert label_from_compound(np.nan) == "unscored"
+    assert label_from_compound(None) == "unscored"
+    s = label_from_compound(pd.Series([0.5, pd.NA, -0.2], index=[3, 4, 5], dtype="Float64"))
+    assert list(s) == ["positive", "unscored", "negative"]
+    assert list(s.index) == [3, 4, 5]
+    assert list(label_from_compound(np.array([0.01, -0.9]))) == ["neutral", "negative"]
+
+
+# ---- overrides ------------------------------------------------------------------------------
+def test_override_file_neutralises_terms(tmp_path):
+    csv = tmp_path / "client.csv"
+    csv.write_text("term,valence\nKiller,0\nZéro défaut,0\n", encoding="utf-8")
+    ov = load_overrides(csv)
+    assert ov.terms == {"Killer": 0.0, "Zéro défaut": 0.0}
+    plain = score_texts(["Killer", "Zéro défaut", "The Killer"], lang=["en", "fr", "en"])
+    assert list(plain["label"]) == ["negative", "negative", "negative"]
+    fixed = score_texts(
+        ["Killer", "Zéro défaut", "The Killer"], lang=["en", "fr", "en"], overrides=csv
+    )
+    assert list(fixed["label"]) == ["neutral", "neutral", "neutral"]
+    # the rest of the text still counts
+    assert fr_label_with("Killer est top", ov) == "positive"
+    yml = tmp_path / "client.yml"
+    yml.write_text('Killer: 0\n"Zéro défaut": 0\n', encoding="utf-8")
+    assert load_overrides(yml).hash == ov.hash
+
+
+def fr_label_with(text: str, ov: Overrides) -> str:
+    return score_texts([text], lang="fr", overrides=ov)["label"].iloc[0]
+
+
+def test_override_file_errors(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("term,valence\nKiller,zero\n,1\nok,9\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as err:
+        load_overrides(bad)
+    assert len(err.value.problems) == 3
+    with pytest.raises(ParameterError):
+        load_overrides(tmp_path / "missing.csv")
+    with pytest.raises(ParameterError):
+        score_texts(["a"], overrides=42)
+
+
+# ---- a pluggable scorer -----------------------------------------------------------------------
+class CountingScorer(BaseScorer):
+    """Scores every text 0.5 and records what it was asked."""
+
+    name = "counting"
+    languages = ("fr",)
+
+    def __init__(self, version: str = "1", lexicon_hash: str = "a") -> None:
+        self.version = version
+        self.lexicon_hash = lexicon_hash
+        self.seen: list[str] = []
+
+    def score(self, texts):
+        self.seen.extend(texts)
+        return np.full(len(texts), 0.5)
+
+
+def test_plugged_scorer_scores_each_distinct_text_once():
+    sc = CountingScorer()
+    assert isinstance(sc, Scorer)
+    texts = ["b", "a", "b", "b", "c", "a"]
+    out = score_texts(texts, lang="fr", scorers={"fr": sc})
+    assert sorted(sc.seen) == ["a", "b", "c"]
+    assert list(out["compound"]) == [0.5] * 6
+    assert list(out["label"]) == ["positive"] * 6
+
+
+def test_cache_hit_and_misses_after_changes(tmp_path):
+    texts = ["un", "deux", "un", "trois"]
+    first = CountingScorer()
+    a = score_texts(texts, lang="fr", scorers={"fr": first}, cache=tmp_path)
+    assert sorted(first.seen) == ["deux", "trois", "un"]
+
+    again = CountingScorer()
+    cache = ScoreCache(tmp_path)
+    b = score_texts(texts, lang="fr", scorers={"fr": again}, cache=cache)
+    assert again.seen == []  # every text served by the cache
+    assert cache.hits == 3 and cache.misses == 0
+    pd.testing.assert_frame_equal(a, b)
+
+    changed = CountingScorer(lexicon_hash="b")  # a changed lexicon: nothing reused
+    score_texts(texts, lang="fr", scorers={"fr": changed}, cache=tmp_path)
+    assert sorted(changed.seen) == ["deux", "trois", "un"]
+
+    bumped = CountingScorer(version="2")
+    score_texts(texts, lang="fr", scorers={"fr": bumped}, cache=tmp_path)
+    assert len(bumped.seen) == 3
+
+
+def test_cache_misses_after_override_change(tmp_path):
+    cache = ScoreCache(tmp_path)
+    score_texts(["Killer est top"], lang="fr", cache=cache)
+    assert cache.misses == 1
+    score_texts(["Killer est top"], lang="fr", cache=cache)
+    assert cache.hits == 1
+    score_texts(["Killer est top"], lang="fr", cache=cache, overrides={"Killer": 0})
+    assert cache.misses == 2
+    score_texts(["Killer est top"], lang="fr", cache=cache, overrides={"Killer": -1})
+    assert cache.misses == 3
+    out = score_texts(
+        ["Killer est top"], lang="fr", cache=ScoreCache(tmp_path), overrides={"Killer": 0}
+    )
+    assert out["label"].iloc[0] == "positive"
+
+
+def test_cached_auto_routing_matches(tmp_path):
+    texts = ["Je ne recommande pas", "great stuff", "Muy bueno, gracias", "", "👍", "ok"]
+    a = score_texts(texts, cache=tmp_path)
+    b = score_texts(texts, cache=ScoreCache(tmp_path))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_parallel_path_matches_in_process(monkeypatch):
+    texts = [f"{w} {i}" for i in range(150) for w in ("super produit", "awful service")]
+    single = score_texts(texts, workers=1)
+    monkeypatch.setattr(_score, "PARALLEL_MIN_TEXTS", 10)
+    monkeypatch.setattr(_score, "_CHUNK", 50)
+    multi = score_texts(texts, workers=2)
+    pd.testing.assert_frame_equal(single, multi)

@@ -1,0 +1,310 @@
+"""Write the training notebooks of notebooks/training/ (French first, English available), each
+as an exercise notebook and a solutions notebook, from one description.
+
+Exercise check cells are tagged ``raises-exception``: the notebook runs top to bottom and shows
+the self-check's helpful message until the learner fills in the answer. Solutions compute their
+answers from the data or the catalog (no answer is typed in as a figure).
+Run ``python tools/make_training.py`` from the repo root.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat as nbf
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def params(lang: str, solved: bool) -> str:
+    up = "../" * (4 if solved else 3)  # notebooks/training/<lang>[/solutions]/
+    return (
+        f'workspace: str = "{up}data_samples"  # workspace folder (holds clients/)\n'
+        'client: str = "boulangerie-dupont"  # client id\n'
+        f'language: str = "{lang}"  # fr | en'
+    )
+
+
+def md(text: str) -> nbf.NotebookNode:
+    return nbf.v4.new_markdown_cell(text)
+
+
+def code(src: str, *tags: str) -> nbf.NotebookNode:
+    return nbf.v4.new_code_cell(src, metadata={"tags": list(tags)} if tags else {})
+
+
+def T(lang: str, fr: str, en: str) -> str:
+    return fr if lang == "fr" else en
+
+
+def exercise(lang: str, solved: bool, blank: str, solution: str, check: str) -> list:
+    return [
+        code(solution if solved else blank),
+        code(check, *([] if solved else ["raises-exception"])),
+    ]
+
+
+def nb1(lang: str, solved: bool) -> list:
+    return [
+        md(
+            T(
+                lang,
+                "# 1. Qu'est-ce qu'un KPI ?\n\nUn **KPI** (indicateur clé de performance) mesure "
+                "l'atteinte d'un **objectif** (visibilité, acquisition, engagement, tonalité, "
+                "recommandation, leads et ventes, service client) et porte un **objectif "
+                "chiffré**.\n\n"
+                "- **stratégique** (suivi par la direction : il dit si l'objectif est atteint) ou "
+                "**opérationnel** (suivi par l'équipe : il dit quoi ajuster) ;\n"
+                "- **quantitatif** (un volume, un taux) ou **qualitatif** (la tonalité, la "
+                "recommandation) ;\n- **principal** ou **secondaire** pour un client donné.\n\n"
+                "Un bon KPI est *quantifiable, actionnable, simple, fiable, maîtrisable et "
+                "qualifiable*.",
+                "# 1. What is a KPI?\n\nA **KPI** (key performance indicator) measures how well "
+                "an **objective** is met (visibility, acquisition, engagement, tone, "
+                "recommendation, leads & sales, customer service) and carries a **numeric "
+                "target**.\n\n- **strategic** (followed by management: is the objective met?) or "
+                "**operational** (followed by the team: what to adjust?);\n- **quantitative** "
+                "(a volume, a rate) or **qualitative** (tone, recommendation);\n- **primary** or "
+                "**secondary** for a given client.\n\nA good KPI is *quantifiable, actionable, "
+                "simple, reliable, controllable and qualifiable*.",
+            )
+        ),
+        code(params(lang, solved), "parameters"),
+        code(
+            "import pandas as pd\n\nfrom kpi_notebook_lib import get_catalog, training\n\n"
+            "cat = get_catalog()\n"
+            f'cat.to_frame()[["id", "objective", "level", "nature", "unit", "label_{lang}"]]'
+        ),
+        md(
+            T(
+                lang,
+                "## Exercice 1 — stratégique ou opérationnel ?\n\nPour chaque KPI, écrivez "
+                '`"strategic"` ou `"operational"`.',
+                '## Exercise 1 — strategic or operational?\n\nFor each KPI, write `"strategic"` '
+                'or `"operational"`.',
+            )
+        ),
+        *exercise(
+            lang,
+            solved,
+            'answers = {"reach": None, "ctr": None, "net_sentiment": None, "posts": None, '
+            '"response_rate": None}',
+            'answers = {k: cat[k].level for k in ["reach", "ctr", "net_sentiment", "posts", '
+            '"response_rate"]}\nanswers',
+            "training.check_levels(answers, language)",
+        ),
+        md(
+            T(
+                lang,
+                "## Exercice 2 — quantitatif ou qualitatif ?",
+                "## Exercise 2 — quantitative or qualitative?",
+            )
+        ),
+        *exercise(
+            lang,
+            solved,
+            'answers = {"net_sentiment": None, "impressions": None, "ambassadors": None, '
+            '"leads": None}',
+            'answers = {k: cat[k].nature for k in ["net_sentiment", "impressions", '
+            '"ambassadors", "leads"]}\nanswers',
+            "training.check_natures(answers, language)",
+        ),
+        md(T(lang, "## Les six critères d'un bon KPI", "## The six criteria of a good KPI")),
+        code(
+            f'pd.DataFrame({{c: d["{lang}"] for c, d in training.CRITERIA.items()}}, '
+            'index=["definition"]).T'
+        ),
+        md(
+            T(
+                lang,
+                "## Exercice 3 — est-ce un bon KPI ?\n\nPour chaque candidat, écrivez le critère "
+                "qu'il ne respecte pas, ou `None` si c'est un bon KPI.",
+                "## Exercise 3 — is it a good KPI?\n\nFor each candidate, write the criterion it "
+                "fails, or `None` when it is a good KPI.",
+            )
+        ),
+        code(f'pd.Series({{c: d["{lang}"] for c, d in training.CANDIDATES.items()}})'),
+        *exercise(
+            lang,
+            solved,
+            "answers = {c: None for c in training.CANDIDATES}  # "
+            + T(lang, "à compléter", "fill in"),
+            'answers = {c: d["fails"] for c, d in training.CANDIDATES.items()}\nanswers',
+            "training.check_candidates(answers, language)",
+        ),
+    ]
+
+
+def nb2(lang: str, solved: bool) -> list:
+    return [
+        md(
+            T(
+                lang,
+                "# 2. Des objectifs aux KPI, et des objectifs chiffrés\n\nLe catalogue associe "
+                "chaque KPI à un objectif. On en choisit peu par objectif, dont au moins un "
+                "stratégique, puis on fixe une **cible chiffrée** par période.",
+                "# 2. From objectives to KPIs, and numeric targets\n\nThe catalog maps every KPI "
+                "to an objective. Pick few per objective, at least one strategic, then set a "
+                "**numeric target** per period.",
+            )
+        ),
+        code(params(lang, solved), "parameters"),
+        code(
+            "from kpi_notebook_lib import get_catalog, open_workspace, training\n\n"
+            "cat = get_catalog()\nc = open_workspace(workspace).client(client)\n"
+            'cat.to_frame().groupby(["objective", "level"]).size().unstack(fill_value=0)'
+        ),
+        md(
+            T(
+                lang,
+                "## Exercice 1 — choisir les KPI de l'engagement\n\nAu plus quatre, dont un "
+                "stratégique.",
+                "## Exercise 1 — choose the engagement KPIs\n\nAt most four, at least one "
+                "strategic.",
+            )
+        ),
+        code('[(k.id, k.level, k.label(language)) for k in cat.for_objective("engagement")]'),
+        *exercise(
+            lang,
+            solved,
+            "chosen = []  # " + T(lang, "ids de KPI", "KPI ids"),
+            'strategic = [k.id for k in cat.for_objective("engagement") if k.level == '
+            '"strategic"]\nchosen = strategic[:1] + ["interactions", "comments"]\nchosen',
+            'training.check_objective_kpis("engagement", chosen, language)',
+        ),
+        md(
+            T(
+                lang,
+                "## Exercice 2 — fixer un objectif chiffré\n\nObjectif de portée du dernier mois "
+                "complet : la portée du même mois l'an dernier, **+10 %**.",
+                "## Exercise 2 — set a numeric target\n\nReach target for the latest full month: "
+                "reach in the same month last year, **+10%**.",
+            )
+        ),
+        code(
+            'p = c.latest_full_period("month")\n'
+            'last = c.kpi_values([p.last_year()], kpis=["reach"])\n'
+            'base = float(last.query("platform == \'all\'")["value"].iloc[0])\n'
+            "p.label, p.last_year().label, base"
+        ),
+        *exercise(
+            lang,
+            solved,
+            "target = None  # " + T(lang, "à calculer à partir de base", "compute from base"),
+            "target = base * 1.10\ntarget",
+            "training.check_target(target, base=base, growth=0.10, lang=language)",
+        ),
+        md(
+            T(
+                lang,
+                "Les objectifs se notent dans `clients/<id>/targets.csv` (`kpi,platform,period,"
+                "target`) ; `period` vaut un libellé (`2026-10`) ou `month` pour tous les mois.",
+                "Targets live in `clients/<id>/targets.csv` (`kpi,platform,period,target`); "
+                "`period` is a label (`2026-10`) or `month` for every month.",
+            )
+        ),
+        code("c.targets.head(8)"),
+    ]
+
+
+def nb3(lang: str, solved: bool) -> list:
+    return [
+        md(
+            T(
+                lang,
+                "# 3. Lire un tableau de bord et suivre les quatre phases\n\n**Analyse** → "
+                "**interprétation** → **réaction** → **décision**, sur un client d'exemple.",
+                "# 3. Reading a dashboard and walking the four phases\n\n**Analysis** → "
+                "**interpretation** → **reaction** → **decision**, on a sample client.",
+            )
+        ),
+        code(params(lang, solved), "parameters"),
+        code(
+            "from kpi_notebook_lib import training\n"
+            "from kpi_notebook_lib.narrative import interpret, react\n"
+            "from kpi_notebook_lib.sections import open_dashboard\n\n"
+            'dash = open_dashboard(workspace, client, None, "previous", language)\n'
+            "table = dash.section.comparison\ndash.cards()"
+        ),
+        md(
+            T(
+                lang,
+                "## Analyse — exercice : quels KPI sont hors objectif (toutes plateformes) ?",
+                "## Analysis — exercise: which KPIs are off track (all platforms)?",
+            )
+        ),
+        *exercise(
+            lang,
+            solved,
+            "off = set()  # " + T(lang, "ids de KPI", "KPI ids"),
+            "off = set(table.query(\"platform == 'all' and status == 'off_track'\")[\"kpi\"])\noff",
+            "training.check_off_track(off, table, language)",
+        ),
+        md(
+            T(
+                lang,
+                "## Interprétation — ce que disent les chiffres",
+                "## Interpretation — what the numbers say",
+            )
+        ),
+        code("interpret(table, lang=language, kpis=dash.kpis)"),
+        md(
+            T(
+                lang,
+                "## Réaction — exercice : quelles règles d'alerte se déclenchent ?",
+                "## Reaction — exercise: which alert rules fire?",
+            )
+        ),
+        code(
+            "actions = react(table, lang=language)\n"
+            'actions[["rule", "objective", "fired", "condition"]]'
+        ),
+        *exercise(
+            lang,
+            solved,
+            "fired = set()  # " + T(lang, "ids de règles", "rule ids"),
+            'fired = set(actions.loc[actions["fired"], "rule"])\nfired',
+            "training.check_fired_rules(fired, actions, language)",
+        ),
+        md(
+            T(
+                lang,
+                "## Décision\n\nLes commentaires de l'analyste pour la période "
+                "(`annotations.csv`, `kind = comment`) : rédigez le vôtre, puis comparez.",
+                "## Decision\n\nThe analyst's comments for the period (`annotations.csv`, "
+                "`kind = comment`): write yours, then compare.",
+            )
+        ),
+        code("dash.section.decision()"),
+    ]
+
+
+NOTEBOOKS = {
+    "01": ("qu_est_ce_qu_un_kpi", "what_is_a_kpi", nb1),
+    "02": ("objectifs_et_cibles", "objectives_and_targets", nb2),
+    "03": ("lire_un_tableau_de_bord", "reading_a_dashboard", nb3),
+}
+
+
+def main() -> None:
+    for lang in ("fr", "en"):
+        for num, (name_fr, name_en, build) in NOTEBOOKS.items():
+            name = f"{num}_{name_fr if lang == 'fr' else name_en}.ipynb"
+            for solved, folder in (
+                (False, ROOT / "notebooks" / "training" / lang),
+                (True, ROOT / "notebooks" / "training" / lang / "solutions"),
+            ):
+                folder.mkdir(parents=True, exist_ok=True)
+                nb = nbf.v4.new_notebook()
+                nb.cells = build(lang, solved)
+                nb.metadata["kernelspec"] = {
+                    "name": "python3",
+                    "display_name": "Python 3",
+                    "language": "python",
+                }
+                nb.metadata["language_info"] = {"name": "python"}
+                nbf.write(nb, folder / name)
+
+
+if __name__ == "__main__":
+    main()
