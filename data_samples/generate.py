@@ -3,6 +3,11 @@
 Usage::
 
     python data_samples/generate.py [--out data_samples] [--seed 20261126] [--client ID]
+                                    [--layout raw|template]
+
+Posts and audience are written as the platforms' own export files (``--layout raw``, the
+default: see ``_gen/raw_writers.py``) or as the toolkit's CSV templates (``--layout template``);
+mentions and conversions are always templates (no listening tool or CRM format is read).
 
 The output is deterministic for a given seed: every client and table draws from its own
 generator derived from (seed, client id, table), so ``--client`` rebuilds one client with exactly
@@ -25,11 +30,18 @@ from _gen import (
     write_client_files,
     write_template_exports,
 )
+from _gen.raw_writers import as_ingested, write_raw_exports
 
 DEFAULT_SEED = 20261126
 
 
-def generate(out: Path, *, seed: int = DEFAULT_SEED, clients: list[str] | None = None) -> dict:
+def generate(
+    out: Path,
+    *,
+    seed: int = DEFAULT_SEED,
+    clients: list[str] | None = None,
+    layout: str = "raw",
+) -> dict:
     """Write the sample clients under ``out/clients`` and return row counts per client/table.
 
     Parameters
@@ -40,6 +52,8 @@ def generate(out: Path, *, seed: int = DEFAULT_SEED, clients: list[str] | None =
         Base seed.
     clients : list of str, optional
         Client ids to (re)generate; default: all.
+    layout : {"raw", "template"}
+        Posts and audience as the platforms' export files, or as template CSV files.
 
     Returns
     -------
@@ -53,10 +67,26 @@ def generate(out: Path, *, seed: int = DEFAULT_SEED, clients: list[str] | None =
         if (client_dir / "exports").exists():
             shutil.rmtree(client_dir / "exports")  # stale files of an older layout
         frames = build_client(spec, seed)
-        write_template_exports(frames, client_dir)
-        write_client_files(spec, frames, client_dir)
+        if layout == "raw":
+            write_raw_exports(spec, frames, client_dir, seed)
+            write_template_exports(frames, client_dir, tables=("mentions", "conversions"))
+            # targets are set on what the toolkit will compute from these exports
+            write_client_files(spec, as_ingested(spec, frames), client_dir)
+            _drop_unmeasurable_targets(client_dir / "targets.csv")
+        else:
+            write_template_exports(frames, client_dir)
+            write_client_files(spec, frames, client_dir)
         counts[cid] = {t: len(f) for t, f in frames.items()}
     return counts
+
+
+def _drop_unmeasurable_targets(path: Path) -> None:
+    """Remove the targets of KPIs the exports cannot give (their estimate is NaN, e.g. a
+    reach-based rate on LinkedIn, whose exports carry no post reach)."""
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.rstrip("\n").endswith(",nan")]
+    if len(kept) != len(lines):
+        path.write_bytes("".join(kept).encode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,9 +97,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="base seed")
     parser.add_argument("--client", choices=sorted(CLIENTS), default=None,
                         help="only this client (default: all)")
+    parser.add_argument("--layout", choices=("raw", "template"), default="raw",
+                        help="posts and audience as platform exports (default) or templates")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    counts = generate(args.out, seed=args.seed, clients=[args.client] if args.client else None)
+    counts = generate(
+        args.out,
+        seed=args.seed,
+        clients=[args.client] if args.client else None,
+        layout=args.layout,
+    )
     for cid, tables in counts.items():
         print(cid, ", ".join(f"{t}={n}" for t, n in tables.items()))
     print(f"written to {args.out} in {time.perf_counter() - start:.1f} s")

@@ -287,8 +287,17 @@ def _upsert(store, cid: str, table: str, incoming: pd.DataFrame, stats: dict) ->
     for f, n in loser[loser["_new"]].groupby("source_file").size().items():
         if f in stats:
             stats[f]["superseded"] += int(n)
-    keep = winners.drop(columns=["_new", "_order"]).sort_values(key, ignore_index=True)
-    store.write(cid, table, keep)
+    keep = winners.drop(columns=["_new", "_order"])
+    if table == "audience":
+        # platforms export one account-day's metrics in several files (Meta: one file per
+        # metric; LinkedIn: three workbooks; TikTok: overview and follower history): each
+        # metric takes its latest reported value, a file that does not carry it erases nothing
+        metrics = list(TABLES[table].metrics)
+        latest = both.groupby(key, sort=False)[metrics].last()  # last non-NA, export order
+        keep = keep.set_index(key)
+        keep[metrics] = latest.reindex(keep.index)
+        keep = keep.reset_index()
+    store.write(cid, table, keep.sort_values(key, ignore_index=True))
 
 
 def _score_tone(client: Client, mentions: pd.DataFrame) -> pd.DataFrame:

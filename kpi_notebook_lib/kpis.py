@@ -245,10 +245,12 @@ def compute_measures(
         )
         SELECT client, COALESCE(platform, 'all') AS platform, period,
                SUM(n) AS _rows_audience,
-               CASE WHEN COUNT(*) = COUNT(followers_end) THEN SUM(followers_end) END
-                   AS followers,
-               CASE WHEN COUNT(*) = COUNT(followers_start) THEN SUM(followers_start) END
-                   AS followers_start,
+               SUM(followers_end) AS followers,
+               -- the start must cover the same accounts as the end, or growth is made up
+               CASE WHEN COUNT(followers_start) FILTER (WHERE followers_end IS NOT NULL)
+                         = COUNT(followers_end)
+                    THEN SUM(followers_start) FILTER (WHERE followers_end IS NOT NULL)
+               END AS followers_start,
                SUM(new_followers) AS new_followers, SUM(lost_followers) AS lost_followers,
                SUM(profile_visits) AS profile_visits,
                SUM(page_impressions) AS page_impressions, SUM(page_reach) AS page_reach

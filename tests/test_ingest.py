@@ -129,3 +129,17 @@ def test_quarantine_file_neutralises_formulas(tiny_workspace, text):
     ws.ingest()
     raw = (ws.store.root / "acme" / "quarantine.csv").read_text("utf-8")
     assert "'" + text.split('"')[0] in raw
+
+
+def test_audience_metrics_from_several_files_complete_each_other(tiny_workspace):
+    """Meta exports one file per metric: a day's row gets every metric, none erases another."""
+    exports = tiny_workspace / "clients" / "acme" / "exports"
+    (exports / "reach.csv").write_text(
+        "platform,account,date,followers,reach,exported_at\n"
+        "facebook,acme,2026-10-03,,77,2099-01-01T00:00:00+00:00\n", "utf-8")
+    ws = open_workspace(tiny_workspace, auto_ingest=False)
+    ws.ingest()
+    aud = ws.store.read("acme", "audience").set_index(["platform", "date"])
+    row = aud.loc[("facebook", pd.Timestamp("2026-10-03"))]
+    assert row["reach"] == 77  # from reach.csv
+    assert row["followers"] == 1003 and row["new_followers"] == 2  # kept from audience.csv

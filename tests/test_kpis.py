@@ -227,3 +227,17 @@ def test_several_clients_in_several_time_zones():
     )
     assert _value(out[out.client == "beta"], "mentions").value == 6
     assert math.isclose(_value(out[out.client == "acme"], "mentions").value, 6)
+
+
+def test_followers_total_skips_accounts_without_followers_and_says_so():
+    days = pd.date_range("2026-09-30", "2026-10-31")
+    fb = pd.DataFrame({"client": "acme", "platform": "facebook", "account": "a", "date": days,
+                       "followers": range(100, 100 + len(days))})
+    x = pd.DataFrame({"client": "acme", "platform": "x", "account": "b", "date": days,
+                      "impressions": 5})  # X's daily export carries no followers
+    out = compute_kpis({"audience": pd.concat([fb, x])}, [OCT], clients=["acme"],
+                       kpis=["followers", "net_new_followers"])
+    total = _value(out, "followers")
+    assert total.value == 131 and total.note == "excludes x (not available)"
+    assert _value(out, "net_new_followers").value == 31
+    assert pd.isna(_value(out, "followers", "x").value)

@@ -183,3 +183,37 @@ def test_training_notebooks(sample_ws, tmp_path, path):
             assert errors and errors[0].ename == "AssertionError" and errors[0].evalue
         else:
             assert not errors, (path.name, cell.source)
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"workspace": "w", "client": "c", "perod": "2026-10", "compare_to": "previous"},
+         "`parameter name` must be one of workspace, client, period"),
+        ({"workspace": "w", "client": "c", "period": 202610, "compare_to": "previous"},
+         "`period` must be a str"),
+        ({"workspace": "w", "client": "c\nimport os", "compare_to": "previous"},
+         "single-line"),
+        ({"workspace": "w", "compare_to": "previous"}, "to include client"),
+    ],
+)
+def test_parameters_are_whitelisted_before_any_work(params, fragment):
+    from kpi_notebook_lib import ParameterError
+    from kpi_notebook_lib.report import check_parameters
+
+    with pytest.raises(ParameterError) as err:
+        check_parameters(params)
+    assert fragment in str(err.value)
+
+
+def test_report_refuses_unknown_client_and_bad_period(sample_ws):
+    from kpi_notebook_lib import ParameterError
+
+    with pytest.raises(ParameterError, match="`client`"):
+        build_report(sample_ws, "nobody", None)
+    with pytest.raises(ParameterError, match="`period`"):
+        build_report(sample_ws, "boulangerie-dupont", "2026-13")
+    with pytest.raises(ParameterError, match="a period with data"):
+        build_report(sample_ws, "boulangerie-dupont", "2019-01")
+    with pytest.raises(ParameterError, match="`client`"):
+        build_report(sample_ws, "../etc", None)

@@ -1,7 +1,10 @@
 """The committed sample workspace (``data_samples/``): layout, contract, consistency, determinism.
 
-Every export is read once through the toolkit's template reader, then coerced and validated
-against the canonical schema; the consistency checks run on those parsed frames.
+Posts and audience are committed as the platforms' raw exports (checked, ingested and compared
+with the generator in ``test_samples_raw.py``); the consistency checks here run on the
+generator's frames for them, and on the template files (mentions, conversions, the follower
+counts no platform exports) read through the toolkit's template reader. Everything is coerced
+and validated against the canonical schema.
 """
 
 from __future__ import annotations
@@ -22,6 +25,13 @@ from kpi_notebook_lib.io.template import read_template
 from kpi_notebook_lib.workspace import ClientSettings, open_workspace
 
 WS = Path(__file__).resolve().parents[1] / "data_samples"
+sys.path.insert(0, str(WS))
+
+from _gen import CLIENTS as SPECS  # noqa: E402
+from _gen import build_client  # noqa: E402
+from _gen.raw_writers import TEMPLATE_AUDIENCE  # noqa: E402
+from generate import DEFAULT_SEED  # noqa: E402
+
 CLIENTS = ("boulangerie-dupont", "logiciel-pilote", "threadline-fashion")
 PARSED_ROWS_MIN = {"mentions": 2000}
 
@@ -30,35 +40,41 @@ def _settings(cid: str) -> ClientSettings:
     return ClientSettings.from_file(WS / "clients" / cid / "client.yml")
 
 
-def _export_files(cid: str) -> dict[Path, str]:
-    """Every export file of a client and the table it holds."""
+def _template_files(cid: str) -> dict[Path, str]:
+    """Every template file of a client and the table it holds."""
     exports = WS / "clients" / cid / "exports"
-    files = {}
+    files = {
+        exports / "listening" / "mentions.csv": "mentions",
+        exports / "crm" / "conversions.csv": "conversions",
+    }
     for platform in _settings(cid).accounts:
-        files[exports / platform / "posts.csv"] = "posts"
-        files[exports / platform / "audience.csv"] = "audience"
-    files[exports / "listening" / "mentions.csv"] = "mentions"
-    files[exports / "crm" / "conversions.csv"] = "conversions"
+        if platform in TEMPLATE_AUDIENCE:
+            files[exports / platform / "followers.csv"] = "audience"
     return files
 
 
 @pytest.fixture(scope="module")
 def tables() -> dict[str, dict[str, pd.DataFrame]]:
-    """``{client: {table: coerced frame}}`` read from the committed files (checked on the way)."""
-    out: dict[str, dict[str, list[pd.DataFrame]]] = {}
+    """``{client: {table: coerced frame}}``: the generator's posts and audience, the committed
+    template files for mentions and conversions (read and checked on the way)."""
+    out: dict[str, dict[str, pd.DataFrame]] = {}
     for cid in CLIENTS:
         ctx = ImportContext(client=cid, timezone=_settings(cid).timezone)
-        parts: dict[str, list[pd.DataFrame]] = {}
-        for path, table in _export_files(cid).items():
+        built = build_client(SPECS[cid], DEFAULT_SEED)
+        parts = {t: schema.coerce(t, built[t].assign(client=cid)) for t in ("posts", "audience")}
+        for path, table in _template_files(cid).items():
             rows, failures = read_template(path, table, ctx)
             assert failures.empty, f"{path}: {failures.head().to_dict('records')}"
+            if table in parts:  # followers.csv: the generator's follower counts, as committed
+                key = ["platform", "account", "date"]
+                merged = parts[table].merge(schema.coerce(table, rows), on=key, how="inner")
+                assert len(merged) == len(rows), path
+                assert (merged["followers_x"] == merged["followers_y"]).all(), path
+                continue
             frame = rows.assign(source_file=str(path.relative_to(WS)))
-            parts.setdefault(table, []).append(schema.coerce(table, frame))
+            parts[table] = schema.coerce(table, frame)
         out[cid] = parts
-    return {
-        cid: {t: pd.concat(f, ignore_index=True) for t, f in parts.items()}
-        for cid, parts in out.items()
-    }
+    return out
 
 
 def test_layout_and_settings():
@@ -70,8 +86,10 @@ def test_layout_and_settings():
         assert len(settings.accounts) >= 5
         assert 2 <= len(settings.competitors) <= 3
         assert 1 <= len(settings.primary_kpis) <= 10
-        for path in _export_files(cid):
+        for path in _template_files(cid):
             assert path.is_file(), path
+        for platform in settings.accounts:
+            assert any((folder / "exports" / platform).iterdir()), (cid, platform)
         root = ET.parse(folder / settings.branding.logo).getroot()
         assert root.tag.endswith("svg")
     assert (WS / "README.md").is_file()
@@ -230,8 +248,9 @@ def test_conversions_are_consistent(tables):
 
 
 def test_hostile_caption_is_kept():
-    posts = (WS / "clients" / "boulangerie-dupont" / "exports" / "facebook" / "posts.csv")
-    assert '"=HYPERLINK(""http://x"")' in posts.read_text("utf-8")
+    exports = WS / "clients" / "boulangerie-dupont" / "exports" / "facebook"
+    texts = [p.read_text("utf-8-sig") for p in sorted(exports.glob("*.csv"))]
+    assert any('"=HYPERLINK(""http://x"")' in t for t in texts)
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -1,13 +1,17 @@
 """Write frames as the toolkit's CSV templates (see ``kpi_notebook_lib.io.template``).
 
 UTF-8, comma-separated, canonical column names as header; timestamps ISO 8601 with a UTC offset,
-dates ``YYYY-MM-DD``, NA as an empty cell, booleans ``true``/``false``. Raw platform export
-formats can be added later as other writers of the same frames.
+dates ``YYYY-MM-DD``, NA as an empty cell, booleans ``true``/``false``. Every file ends with an
+``exported_at`` column (the day after the last day of data), so that ingesting the samples never
+falls back on file modification times. The platforms' own export formats are written by
+:mod:`_gen.raw_writers`; the sample workspace keeps templates only for what no platform exports
+(mentions, conversions, and the follower counts of X, LinkedIn and YouTube).
 """
 
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -15,9 +19,22 @@ import pandas as pd
 from kpi_notebook_lib.io.template import template_header
 from kpi_notebook_lib.schema import TABLES
 
+from .specs import END
 from .timeline import fmt_ts
 
-__all__ = ["TEMPLATE_COLUMNS", "format_frame", "write_csv", "write_template_exports"]
+__all__ = [
+    "EXPORTED_AT",
+    "TEMPLATE_COLUMNS",
+    "format_frame",
+    "write_csv",
+    "write_template",
+    "write_template_exports",
+]
+
+#: When the template files were "exported": 08:00 UTC the day after the last day of data.
+EXPORTED_AT: datetime = datetime.combine(END + timedelta(days=1), datetime.min.time()).replace(
+    hour=8, tzinfo=UTC
+)
 
 #: Columns filled at ingest, never in an export.
 _INGEST_ONLY = {"compound", "sentiment", "scored_lang"}
@@ -40,12 +57,22 @@ def _cell_numbers(s: pd.Series, decimals: int | None) -> list[str]:
     return ["" if pd.isna(v) else f"{float(v):.{decimals}f}" for v in s]
 
 
-def format_frame(table: str, data: pd.DataFrame) -> pd.DataFrame:
-    """Return ``data`` as template text cells: the template columns, in canonical order."""
+def format_frame(
+    table: str,
+    data: pd.DataFrame,
+    columns: list[str] | None = None,
+    exported_at: datetime | None = None,
+) -> pd.DataFrame:
+    """Return ``data`` as template text cells, in canonical order.
+
+    ``columns`` restricts the template columns written (default: all); ``exported_at`` adds
+    that column, the same on every row.
+    """
     t = TABLES[table]
     data = data.sort_values(_SORT[table], kind="stable", ignore_index=True)
+    names = list(columns or TEMPLATE_COLUMNS[table])
     out = {}
-    for name in TEMPLATE_COLUMNS[table]:
+    for name in names:
         if name not in data.columns:
             out[name] = [""] * len(data)
             continue
@@ -63,7 +90,10 @@ def format_frame(table: str, data: pd.DataFrame) -> pd.DataFrame:
             out[name] = _cell_numbers(s, 4 if name == "platform_engagement_rate" else 2)
         else:
             out[name] = ["" if pd.isna(v) else str(v) for v in s]
-    return pd.DataFrame(out, columns=TEMPLATE_COLUMNS[table])
+    if exported_at is not None:
+        names.append("exported_at")
+        out["exported_at"] = [exported_at.strftime("%Y-%m-%dT%H:%M:%S+00:00")] * len(data)
+    return pd.DataFrame(out, columns=names)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
@@ -74,19 +104,40 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_template_exports(frames: dict[str, pd.DataFrame], client_dir: Path) -> list[Path]:
+def write_template(
+    table: str,
+    data: pd.DataFrame,
+    path: Path,
+    *,
+    columns: list[str] | None = None,
+    exported_at: datetime | None = EXPORTED_AT,
+) -> Path:
+    """Write ``data`` as one template file (see :func:`format_frame`)."""
+    return write_csv(format_frame(table, data, columns, exported_at), path)
+
+
+def write_template_exports(
+    frames: dict[str, pd.DataFrame],
+    client_dir: Path,
+    tables: tuple[str, ...] = ("posts", "audience", "mentions", "conversions"),
+) -> list[Path]:
     """Write one client's frames as template exports under ``client_dir/exports``.
 
     Layout: ``<platform>/posts.csv`` and ``<platform>/audience.csv`` per platform,
-    ``listening/mentions.csv`` (every platform and brand) and ``crm/conversions.csv``.
+    ``listening/mentions.csv`` (every platform and brand) and ``crm/conversions.csv``; only the
+    ``tables`` asked for.
     """
     exports = Path(client_dir) / "exports"
     targets = []
     for table in ("posts", "audience"):
+        if table not in tables:
+            continue
         data = frames[table]
         for platform in sorted(data["platform"].unique()):
             part = data[data["platform"] == platform]
             targets.append((table, part, exports / platform / f"{table}.csv"))
-    targets.append(("mentions", frames["mentions"], exports / "listening" / "mentions.csv"))
-    targets.append(("conversions", frames["conversions"], exports / "crm" / "conversions.csv"))
-    return [write_csv(format_frame(table, data), path) for table, data, path in targets]
+    if "mentions" in tables:
+        targets.append(("mentions", frames["mentions"], exports / "listening" / "mentions.csv"))
+    if "conversions" in tables:
+        targets.append(("conversions", frames["conversions"], exports / "crm" / "conversions.csv"))
+    return [write_template(table, data, path) for table, data, path in targets]

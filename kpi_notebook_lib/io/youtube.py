@@ -113,7 +113,7 @@ def _audience(path: Path, ctx: ImportContext, account: str, what: str):
             f"no {what} audience rows."
         )
         return None, b.quarantine(), notes + b.notes
-    if b.has("net_subscribers"):
+    if b.has("net_subscribers") and not b.has("follows"):
         notes.append(f"{path.name}: 'Subscribers' is a net change; not stored.")
     df = b.frame({"client": ctx.client, "platform": "youtube", "account": account})
     return canonical("audience", df), b.quarantine(), notes + b.notes
