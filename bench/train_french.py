@@ -252,6 +252,16 @@ def train(folder: Path, verbose: bool = True) -> dict:
     }
 
 
+def dump(cal: dict) -> str:
+    """JSON with one word weight per line (small, and readable in a diff)."""
+    head = {k: v for k, v in cal.items() if k != "words"}
+    body = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
+    words = ",\n".join(
+        f"  {json.dumps(w, ensure_ascii=False)}: {json.dumps(v)}" for w, v in cal["words"].items()
+    )
+    return f'{body},\n "words": {{\n{words}\n }}\n}}\n'
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", help="folder holding sentiment/fr_deft2017 (default ../shared/data)")
@@ -266,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Chosen: min_df={sel['min_df']} l2={sel['l2']} (CV macro-F1 on train "
         f"{sel['cv_macro_f1']}), {len(cal['words'])} word weights"
     )
-    text = json.dumps(cal, ensure_ascii=False, indent=1) + "\n"
+    text = dump(cal)
     out = Path(args.out)
     if args.check:
         same = out.is_file() and out.read_text(encoding="utf-8") == text

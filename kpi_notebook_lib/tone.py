@@ -118,7 +118,11 @@ def score_mentions(
 
 
 def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Group number per row and the key frame of every group (categoricals: all categories)."""
+    """Group number per row and the key frame of every group.
+
+    A categorical key yields all its categories (mentions or not); a missing key value is a
+    group of its own, last (nothing is silently dropped).
+    """
     if not keys:
         return np.zeros(len(data), np.int64), pd.DataFrame(index=[0])
     codes = []
@@ -127,13 +131,16 @@ def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Da
         col = data[k]
         if isinstance(col.dtype, pd.CategoricalDtype):
             c = col.cat.codes.to_numpy(np.int64)
-            u = col.cat.categories
-            codes.append(c)  # -1 for NA
-            levels.append(pd.Index(u, name=k))
+            u = pd.Index(col.cat.categories, name=k)
         else:
             c, u = pd.factorize(col, use_na_sentinel=True)
-            codes.append(c.astype(np.int64))
-            levels.append(pd.Index(u, name=k))
+            c = c.astype(np.int64)
+            u = pd.Index(u, name=k)
+        if (c < 0).any():
+            c = np.where(c < 0, len(u), c)
+            u = u.append(pd.Index([None], dtype=u.dtype if len(u) else object, name=k))
+        codes.append(c)
+        levels.append(u)
     observed_only = not any(isinstance(data[k].dtype, pd.CategoricalDtype) for k in keys)
     sizes = [max(len(lv), 1) for lv in levels]
     valid = np.ones(len(data), bool)

@@ -262,3 +262,11 @@ def test_score_mentions_fills_columns():
     assert out["compound"].dtype == "Float64"
     assert out["compound"].isna().tolist() == [False, False, True, True]
     assert "sentiment" not in df.columns  # the input is not modified
+
+
+def test_missing_group_key_is_its_own_group(mentions):
+    df = mentions.copy()
+    df.loc[7, "brand"] = pd.NA
+    got = tone.tone_summary(df, by=("brand",), wide=True)
+    assert got["brand"].isna().tolist() == [False, False, True]
+    assert got["n_mentions"].sum() == len(df)

@@ -75,7 +75,7 @@ def label_from_compound(compound: object) -> object:
     )
     out = _labels_of(values)
     if index is not None:
-        return pd.Series(out, index=index, dtype="str", name="label")
+        return pd.Series(out, index=index, dtype=pd.StringDtype(), name="label")
     return out
 
 

@@ -242,22 +242,30 @@ class FrenchRules(BaseScorer):
             Folded words and matched phrases (``pas_terrible``), negated ones prefixed with
             ``~``, overridden terms left out: the input of the calibration.
         """
-        raw: list[str] = []
-        for tok in tokenize(text):
-            if tok[0] == "#" and len(tok) > 1:
-                raw.extend(split_hashtag(tok[1:]))
-            else:
-                raw.append(tok)
+        if "#" in text:
+            raw = []
+            for tok in tokenize(text):
+                if tok[0] == "#" and len(tok) > 1:
+                    raw.extend(split_hashtag(tok[1:]))
+                else:
+                    raw.append(tok)
+        else:
+            raw = tokenize(text)
         m = len(raw)
         keys = fold("\x00".join(raw)).split("\x00") if m else []
         info_get = self._info.get
         n_words = 0
         n_upper = 0
-        for t in raw:
-            if t[0].isalpha():
-                n_words += 1
-                if len(t) > 1 and t.isupper():
-                    n_upper += 1
+        if text.islower():  # no capital letter at all: no caps emphasis to find
+            for t in raw:
+                if t[0].isalpha():
+                    n_words += 1
+        else:
+            for t in raw:
+                if t[0].isalpha():
+                    n_words += 1
+                    if len(t) > 1 and t.isupper():
+                        n_upper += 1
         cap_diff = 0 < n_upper < n_words
         vals = [0.0] * m
         negated = [False] * m

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 
 from ._text import content_reason, fold, strip_links, tokenize
 
-__all__ = ["DETECTOR_VERSION", "detect_language", "normalize_lang"]
+__all__ = ["DETECTOR_VERSION", "detect_language", "detector_key", "normalize_lang"]
 
 #: Bump when detection can change (it is part of the language cache key).
 DETECTOR_VERSION = "1"
@@ -111,6 +111,33 @@ def _lexicon_cues() -> tuple[frozenset[str], frozenset[str]]:
     fr = {k for k in FrenchRules().lexicon if k.isalpha()}
     en = {fold(k) for k in vader_lexicon() if k.isalpha()}
     return frozenset(fr - en), frozenset(en - fr)
+
+
+@functools.cache
+def detector_key() -> dict[str, str]:
+    """Cache key of detected languages: detector version, marker lists, lexicons, py3langid."""
+    from importlib import metadata
+
+    from ._french import _ADDITIONS_FILE, _LEXICON_FILE
+    from ._lexicon import _vader_file, fingerprint
+
+    try:
+        langid_version = metadata.version("py3langid")
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        langid_version = "none"
+    return {
+        "scorer": "language-router",
+        "version": DETECTOR_VERSION,
+        "lexicon_hash": fingerprint(
+            _LEXICON_FILE,
+            _ADDITIONS_FILE,
+            _vader_file("vader_lexicon.txt"),
+            repr(sorted(_MARKERS.items())),
+            " ".join(LANGID_LANGUAGES),
+            f"py3langid {langid_version} {LANGID_MIN_PROB} {LANGID_OVERRULE_PROB}",
+        ),
+        "override_hash": "",
+    }
 
 
 def _detect_one(text: str) -> str | None:

@@ -21,12 +21,13 @@ from ._cache import ScoreCache, text_keys
 from ._english import EnglishScorer
 from ._french import FrenchScorer
 from ._overrides import as_overrides
-from ._routing import DETECTOR_VERSION, _detect_one, _langid, _lexicon_cues, normalize_lang
+from ._routing import _detect_one, _langid, _lexicon_cues, detector_key, normalize_lang
 from ._text import _LINKS_RE, content_reason
 
 __all__ = ["COLUMNS", "PARALLEL_MIN_TEXTS", "default_scorers", "score_texts"]
 
-#: Below this many texts to score, everything stays in-process (a pool costs ~1 s to start).
+#: Below this many texts to score, everything stays in-process: starting worker processes
+#: costs ~0.1 s with fork (Linux) and 1-4 s with spawn (macOS, Windows).
 PARALLEL_MIN_TEXTS = 20_000
 #: Columns of :func:`score_texts`' result.
 COLUMNS = ("lang", "compound", "label", "reason")
@@ -35,8 +36,6 @@ _CHUNK = 4_000
 _LETTER = re.compile(r"[^\W\d_]")
 # reason codes, as stored in the cache
 _OK, _EMPTY, _URL_ONLY = 0, 1, 2
-_REASONS = {_EMPTY: "empty", _URL_ONLY: "url_only"}
-_ROUTE_KEY = {"scorer": "language-router", "version": DETECTOR_VERSION}
 
 
 _BUILTIN: dict[str, dict[str, Scorer]] = {}
@@ -356,7 +355,7 @@ def score_texts(
     auto = (u_route == 0) & (u_reason == _OK)
     if cache is not None and auto.any():
         idx = np.flatnonzero(auto)
-        found, value, reason = cache.lookup(_ROUTE_KEY, u_k1[idx], u_k2[idx])
+        found, value, reason = cache.lookup(detector_key(), u_k1[idx], u_k2[idx])
         hit = idx[found]
         u_reason[hit] = reason[found]
         codes, names = pd.factorize(value[found])
@@ -408,7 +407,7 @@ def score_texts(
                 w = work[was_auto]
                 got = langs_arr[was_auto]
                 value = np.where(pd.isna(got), "", got).astype(object)
-                cache.store(_ROUTE_KEY, u_k1[w], u_k2[w], value, u_reason[w])
+                cache.store(detector_key(), u_k1[w], u_k2[w], value, u_reason[w])
             for name in [c for c in lang_names if c in active]:
                 m = u_lang[work] == lang_names.index(name)
                 m &= (u_reason[work] != _OK) | ~np.isnan(u_compound[work])
