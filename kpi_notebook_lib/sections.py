@@ -266,6 +266,8 @@ class Section:
 
         fr = self.lang == "fr"
         t = themes(self.own_mentions, n=n)
+        if "side" in t:
+            t = t[t["side"] == "negative"]
         if t.empty:
             none = (
                 "Pas assez de mentions notées pour dégager des thèmes."
@@ -273,8 +275,14 @@ class Section:
                 else "Not enough scored mentions to find themes."
             )
             return h.Fragment(f"<p>{h.esc(none)}</p>")
-        cols = {c: (c, None) for c in t.columns}
-        return h.frame_html(t, columns=cols, lang=self.lang)
+        cols = {
+            "term": ("Mot ou hashtag" if fr else "Word or hashtag", None),
+            "n_negative": ("Mentions négatives" if fr else "Negative mentions", "count"),
+            "n_positive": ("Mentions positives" if fr else "Positive mentions", "count"),
+            "z": ("Sur-représentation (z)" if fr else "Over-representation (z)", "ratio"),
+        }
+        cols = {k: v for k, v in cols.items() if k in t}
+        return h.frame_html(t, columns=cols, lang=self.lang, css_class="kpi-table themes")
 
     def ambassadors(self, n: int = 10) -> h.Fragment:
         """Authors with repeated positive mentions, weighted by their reach."""
@@ -398,7 +406,7 @@ class Dashboard:
         cat = get_catalog()
         set_theme()
         history = s.client.kpi_values(s.period.history(HISTORY), kpis=[kpi])
-        fig = Figure(figsize=(8, 5.2))
+        fig = Figure(figsize=(8, 4.0))
         top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 2]})
         targets = s.comparison[(s.comparison["platform"] == "all")].set_index("kpi")["target"]
         ann = s.client.annotations
@@ -438,9 +446,8 @@ class Dashboard:
         """Display the zoom (title, sentence, definition, charts) of every primary KPI."""
         from IPython.display import display
 
-        for k in self.kpis:
-            display(self.zoom_text(k))
-            display(self.zoom(k))
+        for k in self.kpis:  # text and chart kept on one page
+            display(h.Fragment(f'<div class="zoom">{self.zoom_text(k)}{self.zoom(k)}</div>'))
 
 
 def open_dashboard(
@@ -504,44 +511,36 @@ class Appendix:
         )
 
     def provenance(self) -> h.Fragment:
-        """Export files behind the report: platform, importer, rows, SHA-256, export date."""
+        """Every export file behind the report: path, importer, rows, export date, SHA-256."""
         s = self.section
         fr = s.lang == "fr"
         manifest = s.client.workspace.store.manifest(s.client.id)
         head = (
-            [
-                "Fichier",
-                "Format",
-                "Lignes importées",
-                "Mises en quarantaine",
-                "Exporté le",
-                "SHA-256",
-            ]
+            ["Fichier", "Format", "Lignes", "Exporté le / SHA-256"]
             if fr
-            else ["File", "Format", "Rows imported", "Quarantined", "Exported", "SHA-256"]
+            else ["File", "Format", "Rows", "Exported / SHA-256"]
         )
         rows = []
         for f, info in sorted(manifest.items()):
-            exported = (
-                pd.Timestamp(info.get("exported_at")).date() if info.get("exported_at") else None
-            )
+            exported = info.get("exported_at")
+            day = pd.Timestamp(exported).date().isoformat() if exported else ""
+            digest = str(info.get("hash", ""))[:16]
+            quarantined = int(info.get("quarantined", 0) or 0)
+            count = f"{info.get('imported', '')}" + (f" (+{quarantined} q.)" if quarantined else "")
             rows.append(
-                "<tr>"
-                + "".join(
-                    f"<td>{h.esc(v)}</td>"
-                    for v in (
-                        f,
-                        info.get("importer", ""),
-                        info.get("imported", ""),
-                        info.get("quarantined", ""),
-                        "" if exported is None else exported.isoformat(),
-                        str(info.get("hash", ""))[:16] + "…",
-                    )
-                )
-                + "</tr>"
+                f"<tr><td>{h.esc(f)}</td><td>{h.esc(info.get('importer', ''))}</td>"
+                f"<td>{h.esc(count)}</td><td>{h.esc(day)}<br>{h.esc(digest)}…</td></tr>"
             )
+        lead = (
+            f"{len(manifest)} fichiers d'export importés (empreintes SHA-256 complètes dans "
+            "store/<client>/manifest.json)."
+            if fr
+            else f"{len(manifest)} export files ingested (full SHA-256 in "
+            "store/<client>/manifest.json)."
+        )
         thead = "".join(f"<th>{h.esc(x)}</th>" for x in head)
         return h.Fragment(
+            f"<p>{h.esc(lead)}</p>"
             f'<table class="kpi-table provenance"><thead><tr>{thead}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>"
         )

@@ -103,7 +103,10 @@ def test_demo(tiny_workspace):
 
 
 def test_score_reads_stdin_and_keeps_order():
-    text = "je ne recommande pas\nI love it!\n\nhttps://t.co/abc\nHola, ¿qué tal? Muy buen servicio\n"
+    text = (
+        "je ne recommande pas\nI love it!\n\nhttps://t.co/abc\n"
+        "Hola, ¿qué tal? Muy buen servicio\n"
+    )
     out = CliRunner().invoke(cli, ["score", "--lang", "auto"], input=text)
     assert out.exit_code == 0, out.output
     table = pd.read_csv(io.StringIO(out.output))

@@ -128,7 +128,7 @@ def objective_notebook(objective: str) -> nbf.NotebookNode:
             "language)",
             "remove-input",
         ),
-        code("sec.header()", "remove-input"),
+        code("sec.header()", "remove-input", "section-start"),
         code('sec.phase("analysis")', "remove-input"),
         code("sec.kpi_table()", "remove-input"),
         code("sec.trends()", "remove-input"),
@@ -165,7 +165,7 @@ def dashboard_notebook() -> nbf.NotebookNode:
             "dash = open_dashboard(workspace, client, period, compare_to, language)",
             "remove-input",
         ),
-        code("dash.header()", "remove-input"),
+        code("dash.header()", "remove-input", "section-start"),
         code("dash.cards()", "remove-input"),
     ]
     cells.append(code("dash.zooms()", "remove-input"))
@@ -188,7 +188,7 @@ def appendix_notebook() -> nbf.NotebookNode:
                 "appx = open_appendix(workspace, client, period, compare_to, language)",
                 "remove-input",
             ),
-            code("appx.header()", "remove-input"),
+            code("appx.header()", "remove-input", "section-start"),
             code("appx.methods()", "remove-input"),
             code("appx.provenance()", "remove-input"),
         ]
