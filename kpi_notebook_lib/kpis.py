@@ -386,13 +386,15 @@ def compute_kpis(
         columns=["client", "platform", "period"],
     )
     m = grid.merge(m, on=["client", "platform", "period"], how="left")
-    n = len(m)
-    frames = []
-    for k in selected:
-        assert k.parsed is not None
-        values, notes = evaluate(k.parsed, m)
+    n, k = len(m), len(selected)
+    excluded = _ExcludedPlatforms(m)
+    values = np.empty(n * k)
+    notes = np.empty(n * k, dtype=object)
+    for j, kpi in enumerate(selected):
+        assert kpi.parsed is not None
+        v, nt = evaluate(kpi.parsed, m)
         any_data = np.zeros(n, dtype=bool)
-        for table in sorted(k.tables):
+        for table in sorted(kpi.tables):
             rows = m.get(f"_rows_{table}")
             empty = (
                 np.ones(n, dtype=bool)
@@ -400,51 +402,74 @@ def compute_kpis(
                 else pd.to_numeric(rows).fillna(0).to_numpy() == 0
             )
             any_data |= ~empty
-            notes = np.where(np.isnan(values) & empty, _NO_DATA[table], notes)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "client": m["client"].to_numpy(),
-                    "platform": m["platform"].to_numpy(),
-                    "period": m["period"].to_numpy(),
-                    "kpi": k.id,
-                    "value": values,
-                    "note": notes,
-                    "_any": any_data,
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
-    _note_excluded_platforms(out)
-    out["value"] = out["value"].astype("Float64")
-    out["note"] = out["note"].replace("", pd.NA).astype("string")
-    out = out.drop(columns="_any")[KPI_COLUMNS]
+            nt = np.where(np.isnan(v) & empty, _NO_DATA[table], nt)
+        values[j * n : (j + 1) * n] = v
+        notes[j * n : (j + 1) * n] = excluded.note(v, nt, any_data)
+    # long form: one block of the grid's rows per KPI, built with takes (no per-KPI frames)
+    grid_rows = np.tile(np.arange(n), k)
+    ids = pd.array([kpi.id for kpi in selected], dtype=m["client"].dtype)
+    out = pd.DataFrame(
+        {
+            "client": m["client"].array.take(grid_rows),
+            "platform": m["platform"].array.take(grid_rows),
+            "period": m["period"].array.take(grid_rows),
+            "kpi": ids.take(np.repeat(np.arange(k), n)),
+            "value": pd.array(values, dtype="Float64"),
+            "note": pd.array(np.where(notes == "", None, notes), dtype="string"),
+        }
+    )
     return out if by == "platform" else out.rename(columns={"platform": by})
 
 
-def _note_excluded_platforms(out: pd.DataFrame) -> None:
+class _ExcludedPlatforms:
     """On all-platform totals, name the platforms with data that could not contribute.
 
     E.g. X reports no reach: the all-platforms reach is then the sum over the other platforms,
     and its note says "excludes x (not available)" instead of passing it off as complete.
+    Works on the measure grid, one KPI at a time: (client, period) groups and sorted platform
+    codes are computed once, and a note is built once per distinct set of missing platforms.
+
+    Parameters
+    ----------
+    m : pandas.DataFrame
+        The measure grid: columns ``client, platform, period`` and the measures.
     """
-    value = out["value"].to_numpy(dtype=float)
-    is_all = out["platform"].to_numpy() == "all"
-    note = out["note"].astype(str)
-    # a platform that cannot report a measure (not a zero denominator: such a platform still
-    # contributes its numerator and denominator to the total)
-    unreported = note.str.endswith(" not available") | note.str.startswith("no post reports")
-    missing = (~is_all) & np.isnan(value) & out["_any"].to_numpy() & unreported.to_numpy()
-    if not missing.any():
-        return
-    gaps = (
-        out.loc[missing]
-        .groupby(["client", "period", "kpi"], sort=False)["platform"]
-        .agg(lambda s: ", ".join(sorted(s)))
-        .rename("_excluded")
-    )
-    totals = out.loc[is_all & ~np.isnan(value), ["client", "period", "kpi"]]
-    joined = totals.join(gaps, on=["client", "period", "kpi"])
-    has = joined["_excluded"].notna()
-    idx = joined.index[has]
-    out.loc[idx, "note"] = "excludes " + joined.loc[has, "_excluded"] + " (not available)"
+
+    def __init__(self, m: pd.DataFrame) -> None:
+        self.group = m.groupby(["client", "period"], sort=False).ngroup().to_numpy()
+        self.n_groups = int(self.group.max()) + 1 if len(m) else 0
+        self.code, names = pd.factorize(m["platform"], sort=True)  # codes in sorted order
+        self.names = [str(p) for p in names]
+        self.is_all = (m["platform"] == "all").to_numpy()
+        self._labels: dict[tuple[int, ...], str] = {}
+
+    def note(self, values: np.ndarray, notes: np.ndarray, any_data: np.ndarray) -> np.ndarray:
+        """``notes`` of one KPI, with the note on the totals that miss a platform with data."""
+        missing = np.flatnonzero(~self.is_all & np.isnan(values) & any_data)
+        # a platform that cannot report a measure (not a zero denominator: such a platform
+        # still contributes its numerator and denominator to the total)
+        unreported = [
+            s.endswith(" not available") or s.startswith("no post reports")
+            for s in notes[missing].tolist()
+        ]
+        missing = missing[np.asarray(unreported, dtype=bool)]
+        if not missing.size:
+            return notes
+        missing = missing[np.lexsort((self.code[missing], self.group[missing]))]
+        groups = self.group[missing]
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        stops = np.r_[starts[1:], missing.size]
+        label = np.empty(self.n_groups, dtype=object)
+        has = np.zeros(self.n_groups, dtype=bool)
+        codes = self.code[missing].tolist()
+        for a, b, g in zip(starts.tolist(), stops.tolist(), groups[starts].tolist(), strict=True):
+            key = tuple(codes[a:b])
+            if key not in self._labels:
+                names = ", ".join(self.names[c] for c in key)
+                self._labels[key] = f"excludes {names} (not available)"
+            label[g] = self._labels[key]
+            has[g] = True
+        target = self.is_all & ~np.isnan(values) & has[self.group]
+        notes = notes.copy()
+        notes[target] = label[self.group[target]]
+        return notes
