@@ -235,6 +235,15 @@ def report(
             click.echo(f"{kind.upper()}: {written[kind]}")
 
 
+def _register_batch() -> None:
+    from .batch_cli import batch
+
+    cli.add_command(batch)
+
+
+_register_batch()
+
+
 def main() -> None:
     """Entry point of the ``kpi`` command."""
     try:

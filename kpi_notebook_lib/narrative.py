@@ -295,6 +295,18 @@ def react(
     )
 
 
+_DATASETS = {
+    "en": {
+        "fr": "les tweets annotés de VADER (4 200, notes humaines)",
+        "en": "the VADER annotated tweets (4,200, human ratings)",
+    },
+    "fr": {
+        "fr": "le jeu de validation DEFT 2017 (324 tweets, jamais utilisé pour le réglage)",
+        "en": "the DEFT 2017 validation split (324 tweets, never used for tuning)",
+    },
+}
+
+
 def tone_accuracy_sentence(languages: pd.Series, lang: str = "en") -> str:
     """State the measured accuracy of the tone scorer for the languages of these mentions.
 
@@ -327,13 +339,13 @@ def tone_accuracy_sentence(languages: pd.Series, lang: str = "en") -> str:
             name = "français" if code == "fr" else "anglais"
             parts.append(
                 f"{name} ({share} des mentions notées) : macro-F1 {f1}, exactitude "
-                f"{accu} sur {a['dataset']}"
+                f"{accu} sur {_DATASETS[code]['fr']}"
             )
         else:
             name = "French" if code == "fr" else "English"
             parts.append(
                 f"{name} ({share} of scored mentions): macro-F1 {f1}, accuracy "
-                f"{accu} on {a['dataset']}"
+                f"{accu} on {_DATASETS[code]['en']}"
             )
     if not parts:
         return "Aucune mention notée sur la période." if fr else "No scored mention in this period."
