@@ -124,7 +124,9 @@ def batch(
         f"\n{n['succeeded']} built, {n['skipped']} up to date, {n['failed']} failed "
         f"in {result.wall:.1f} s. Overview: {result.overview}"
     )
-    for r in result.failed:
+    for r in result.results:
+        for w in r.warnings:
+            click.echo(f"  warning: {r.client}: {w}", err=True)
         if r.failed_notebook:
             click.echo(f"  {r.client}: failed notebook kept at {r.failed_notebook}", err=True)
     if not result.ok:

@@ -18,7 +18,8 @@ def _emit(frame: pd.DataFrame, fmt: str) -> None:
     from .safety import neutralize_formulas
 
     if fmt == "csv":
-        click.echo(neutralize_formulas(frame).to_csv(index=False), nl=False)
+        # CRLF rows: a bare CR inside a caption cannot split a row in a spreadsheet
+        click.echo(neutralize_formulas(frame).to_csv(index=False, lineterminator="\r\n"), nl=False)
     elif fmt == "json":
         click.echo(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
     else:

@@ -60,7 +60,7 @@ def run_demo(
     if not out_dir.is_relative_to(ws.reports_dir.resolve()):  # pragma: no cover - ids validated
         raise RuntimeError(f"refusing to write outside {ws.reports_dir}")
     path = out_dir / "kpis.csv"
-    atomic_write_text(path, neutralize_formulas(table).to_csv(index=False))
+    atomic_write_text(path, neutralize_formulas(table).to_csv(index=False, lineterminator="\r\n"))
     lang = c.language
     title = "KPI, toutes plateformes" if lang == "fr" else "KPIs, all platforms"
     echo(f"\n{c.settings.name} — {format_period(p, lang)} — {title}\n")

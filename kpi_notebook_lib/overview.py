@@ -85,6 +85,7 @@ th{background:#f6f8fa;font-size:.85rem;text-transform:uppercase;letter-spacing:.
 .badge-succeeded{background:#dafbe1;color:#116329}.badge-skipped{background:#ddf4ff;color:#0a3069}
 .badge-failed{background:#ffebe9;color:#82071e}.badge-missing{background:#eaeef2;color:#424a53}
 .reason{font-size:.8rem;color:#82071e;margin-top:.25rem;max-width:28rem}
+.warning{font-size:.8rem;color:#7d4e00;margin-top:.25rem;max-width:28rem}
 .kpis{display:flex;flex-wrap:wrap;gap:.35rem}
 .kpi{border:1px solid #d0d7de;border-left-width:4px;border-radius:4px;padding:.2rem .4rem;
 font-size:.8rem}
@@ -131,8 +132,8 @@ def client_rows(
     Returns
     -------
     list of dict
-        ``client, name, status, reason, report, failed_notebook, kpis`` (list of dicts
-        ``kpi, label, value, change, status``), ``alerts`` (list of str).
+        ``client, name, status, reason, warnings, report, failed_notebook, kpis`` (list of
+        dicts ``kpi, label, value, change, status``), ``alerts`` (list of str).
     """
     from .narrative import react
 
@@ -157,6 +158,7 @@ def client_rows(
             "kpis": [],
             "alerts": [],
         }
+        row["warnings"] = list(rec.get("warnings") or [])
         if rec.get("failure"):
             f = rec["failure"]
             where = f" ({f['part']}.ipynb, cell {f.get('part_cell')})" if f.get("part") else ""
@@ -212,6 +214,8 @@ def build_overview(
         cell_status = f'<span class="badge badge-{status}">{esc(t[status])}</span>'
         if r["reason"]:
             cell_status += f'<div class="reason">{esc(r["reason"])}</div>'
+        for w in r["warnings"]:
+            cell_status += f'<div class="warning">{esc(w)}</div>'
         chips = "".join(
             f'<div class="kpi kpi-{esc(k["status"] or "none")}"><b>{esc(k["label"])}</b>'
             f'{esc(k["value"])} <span class="small">{esc(k["change"])}'

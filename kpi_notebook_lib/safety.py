@@ -45,7 +45,7 @@ def check_client_id(value: str) -> str:
     ParameterError
         For anything else (``..``, slashes, absolute paths, NUL, capitals, spaces, accents).
     """
-    if not isinstance(value, str) or not _CLIENT_ID.match(value):
+    if not isinstance(value, str) or not _CLIENT_ID.fullmatch(value):  # `$` allows a final \n
         raise ParameterError(
             "client",
             value,

@@ -96,6 +96,7 @@ def faulty_notebooks(tmp_path: Path) -> Path:
 def faulty_batch(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("faults")
     ws = make_workspace(tmp / "ws", ["exits", "killed", "ok", "raises", "slow"])
+    (ws / "clients" / "ok" / "exports" / "unknown.csv").write_text("a,b\n1,2\n")
     nb_dir = faulty_notebooks(tmp)
     out = CliRunner().invoke(
         batch_command,
@@ -166,6 +167,8 @@ def test_the_good_client_report_is_complete(faulty_batch):
     assert html.count("data:image/png") > 5, "figures of every section"
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     assert manifest["status"] == "succeeded" and manifest["error"] is None
+    assert manifest["ingest"]["failed_files"] == 1
+    assert "exports/unknown.csv" in manifest["warnings"][0], "reported, not fatal"
     assert {"ingest", "tables", "execute", "html"} <= set(manifest["durations"])
     assert manifest["inputs"]["fingerprint"] and manifest["inputs"]["exports"]
     assert "pandas" in manifest["versions"]
@@ -198,6 +201,7 @@ def test_overview_lists_every_client_with_links_and_reasons(faulty_batch):
     assert 'href="failed/raises/report.ipynb"' in page
     assert "kernel_died" in page and "timeout" in page
     assert "Impressions" in page, "primary KPIs of the built client"
+    assert "could not be imported" in page, "the good client's ingest warning"
     assert "<script" not in page
 
 

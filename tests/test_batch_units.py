@@ -39,6 +39,7 @@ BAD_IDS = [
     "café",  # NFC
     "cafe\u0301",  # NFD
     "acme ",
+    "acme\n",  # a regex `$` matches before a final newline
     "a\\b",
     "",
 ]

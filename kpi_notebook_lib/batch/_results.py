@@ -122,6 +122,8 @@ class ClientResult:
         The executed notebook of a failed run, kept for the analyst.
     worker : str
         ``host:pid`` of the process that ran it.
+    warnings : list of str
+        Problems that did not stop the report (export files that could not be imported).
     """
 
     client: str
@@ -135,6 +137,7 @@ class ClientResult:
     report_dir: str | None = None
     failed_notebook: str | None = None
     worker: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -154,6 +157,7 @@ class ClientResult:
         if kw.get("failure"):
             kw["failure"] = Failure.from_dict(kw["failure"])
         kw["durations"] = dict(kw.get("durations") or {})
+        kw["warnings"] = list(kw.get("warnings") or [])
         return cls(**kw)
 
 

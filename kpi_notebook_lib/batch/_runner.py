@@ -332,6 +332,9 @@ def _execute(kernel: Any, nb: nbformat.NotebookNode, params: dict, timeout: floa
             ),
             got,
         ) from None
+    except Exception as err:  # the kernel's state is unknown: do not reuse it
+        kernel.discard()
+        raise _Failed(_from_exception("internal", err), capture.get("nb")) from err
     finally:
         kernel.runs += 1
 
@@ -386,6 +389,13 @@ def run_client(task: ClientTask) -> ClientResult:
                 ws = open_workspace(task.workspace, auto_ingest=False)
                 c = ws.client(task.client)
                 ingested = ws.ingest(task.client)
+            bad = ingested.failed["file"].tolist()
+            if bad:
+                more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+                result.warnings.append(
+                    f"{len(bad)} export file(s) could not be imported: {', '.join(bad[:3])}"
+                    f"{more} (see `kpi ingest {task.workspace} --client {task.client}`)"
+                )
             p = c.check_period(task.period)
             lang = task.language or c.language
             params = {
@@ -510,6 +520,7 @@ def _manifest(
         },
         "versions": package_versions(),
         "worker": result.worker,
+        "warnings": list(result.warnings),
     }
 
 
