@@ -28,7 +28,6 @@ from .exceptions import ParameterError
 from .formatting import format_day, format_period
 from .periods import Period
 from .safety import check_client_id
-from .store import atomic_write_bytes, atomic_write_text
 from .workspace import Client, open_workspace
 
 __all__ = [
@@ -291,15 +290,37 @@ def build_report(
     nb = compose(notebooks_dir)
     executed = execute(nb, params, cwd=notebooks_dir, kernel_name=kernel_name, timeout=timeout)
     executed.metadata["kpi_report"] = report_metadata(c, p, lang, compare_to)
-    written: dict[str, Path] = {}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out_dir / "report.ipynb", nbformat.writes(executed))
-    written["notebook"] = out_dir / "report.ipynb"
     html = render_html(executed, templates_dir=templates_dir)
+    files: dict[str, tuple[str, bytes]] = {
+        "notebook": ("report.ipynb", nbformat.writes(executed).encode("utf-8"))
+    }
     if "html" in formats:
-        atomic_write_text(out_dir / "report.html", html)
-        written["html"] = out_dir / "report.html"
+        files["html"] = ("report.html", html.encode("utf-8"))
     if "pdf" in formats:
-        atomic_write_bytes(out_dir / "report.pdf", render_pdf(html))
-        written["pdf"] = out_dir / "report.pdf"
-    return written
+        files["pdf"] = ("report.pdf", render_pdf(html))
+    _publish(out_dir, {name: data for name, data in files.values()})
+    return {kind: out_dir / name for kind, (name, _) in files.items()}
+
+
+def _publish(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Swap the report folder in whole: the other files already there are carried over, and a
+    crash never leaves a new HTML beside last month's PDF (same mechanism as the batch)."""
+    import secrets
+    import shutil
+
+    from .batch._outputs import publish, recover, staging_dir, write_bytes
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    recover(out_dir)
+    stage = staging_dir(out_dir, secrets.token_hex(6))
+    try:
+        if out_dir.is_dir():
+            for old in out_dir.iterdir():
+                if old.is_file() and old.name not in files:
+                    shutil.copy2(old, stage / old.name)
+        for name, data in files.items():
+            write_bytes(stage / name, data)
+        publish(stage, out_dir)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise

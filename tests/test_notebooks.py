@@ -217,3 +217,17 @@ def test_report_refuses_unknown_client_and_bad_period(sample_ws):
         build_report(sample_ws, "boulangerie-dupont", "2019-01")
     with pytest.raises(ParameterError, match="`client`"):
         build_report(sample_ws, "../etc", None)
+
+
+def test_report_files_are_swapped_in_whole(tmp_path):
+    from kpi_notebook_lib.report import _publish
+
+    out = tmp_path / "reports" / "acme" / "2026-10"
+    out.mkdir(parents=True)
+    (out / "kpis.csv").write_text("kept")
+    (out / "report.html").write_text("old")
+    _publish(out, {"report.html": b"new", "report.pdf": b"%PDF"})
+    assert (out / "kpis.csv").read_text() == "kept"
+    assert (out / "report.html").read_text() == "new"
+    assert (out / "report.pdf").read_bytes() == b"%PDF"
+    assert [p.name for p in out.parent.iterdir()] == ["2026-10"]  # no staging left behind
