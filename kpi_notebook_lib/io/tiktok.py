@@ -144,6 +144,20 @@ def _exported_at(path: Path) -> pd.Timestamp | None:
     return rng[1].tz_localize("UTC") if rng else None
 
 
+def _parsed(
+    importer: str, table: str, df: pd.DataFrame, b: RowBuilder, path: Path, notes: list[str]
+) -> ParsedFile:
+    """What every TikTok importer returns: one canonical table, its quarantine and notes."""
+    return ParsedFile(
+        importer=importer,
+        platform="tiktok",
+        tables={table: canonical(table, df)},
+        quarantine=b.quarantine(),
+        exported_at=_exported_at(path),
+        notes=notes + b.notes,
+    )
+
+
 @register
 class TikTokOverviewImporter(Importer):
     """TikTok ``Overview.csv`` → ``audience`` (profile visits)."""
@@ -173,14 +187,7 @@ class TikTokOverviewImporter(Importer):
         notes.append("video views have no daily audience column: not imported.")
         notes.append(f"the file does not name the account: using the client id {ctx.client!r}.")
         df = b.frame({"client": ctx.client, "platform": "tiktok", "account": ctx.client})
-        return ParsedFile(
-            importer=self.name,
-            platform="tiktok",
-            tables={"audience": canonical("audience", df)},
-            quarantine=b.quarantine(),
-            exported_at=_exported_at(path),
-            notes=notes + b.notes,
-        )
+        return _parsed(self.name, "audience", df, b, path, notes)
 
 
 @register
@@ -223,14 +230,7 @@ class TikTokContentImporter(Importer):
             b.number(name)
         b.set("format", pd.Series("video", index=raw.data.index, dtype="string"))
         df = b.frame({"client": ctx.client, "platform": "tiktok"})
-        return ParsedFile(
-            importer=self.name,
-            platform="tiktok",
-            tables={"posts": canonical("posts", df)},
-            quarantine=b.quarantine(),
-            exported_at=_exported_at(path),
-            notes=notes + b.notes,
-        )
+        return _parsed(self.name, "posts", df, b, path, notes)
 
 
 @register
@@ -263,11 +263,4 @@ class TikTokFollowersImporter(Importer):
             notes.append("'Difference in followers' is a net change: not stored as new followers.")
         notes.append(f"the file does not name the account: using the client id {ctx.client!r}.")
         df = b.frame({"client": ctx.client, "platform": "tiktok", "account": ctx.client})
-        return ParsedFile(
-            importer=self.name,
-            platform="tiktok",
-            tables={"audience": canonical("audience", df)},
-            quarantine=b.quarantine(),
-            exported_at=_exported_at(path),
-            notes=notes + b.notes,
-        )
+        return _parsed(self.name, "audience", df, b, path, notes)
