@@ -38,6 +38,7 @@ __all__ = [
     "safe_link",
     "sentences_html",
     "sparkline_svg",
+    "table_html",
 ]
 
 _STATUS = {
@@ -199,11 +200,7 @@ def kpi_table_html(
             esc(translate_note(r["note"], lang)) if isinstance(r["note"], str) else "",
         ]
         body.append(f'<tr data-kpi="{esc(k)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    thead = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return Fragment(
-        f'<table class="kpi-table"><thead><tr>{thead}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+    return table_html(head, body, css_class="kpi-table")
 
 
 def posts_html(
@@ -233,11 +230,7 @@ def posts_html(
             f"<td>{esc(format_value(getattr(p, metric), unit, lang))}</td>"
             "</tr>"
         )
-    thead = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return Fragment(
-        f'<table class="posts"><thead><tr>{thead}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+    return table_html(head, body, css_class="posts")
 
 
 def mentions_html(mentions: pd.DataFrame, *, lang: str = "en", max_chars: int = 200) -> Fragment:
@@ -306,7 +299,6 @@ def frame_html(
 
     Values with a unit are formatted for the locale (NA as "—"); text is escaped.
     """
-    head = "".join(f"<th>{esc(label)}</th>" for label, _ in columns.values())
     body = []
     for _, row in data.iterrows():
         cells = []
@@ -314,9 +306,16 @@ def frame_html(
             v = row.get(col)
             cells.append(esc(format_value(v, unit, lang)) if unit else esc(v))
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return table_html([label for label, _ in columns.values()], body, css_class=css_class)
+
+
+def table_html(head: Sequence[str], rows: Sequence[str], *, css_class: str) -> Fragment:
+    """A table from header labels (escaped here) and ready ``<tr>`` rows (escaped by the
+    caller, cell by cell)."""
+    thead = "".join(f"<th>{esc(label)}</th>" for label in head)
     return Fragment(
-        f'<table class="{esc(css_class)}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<table class="{esc(css_class)}"><thead><tr>{thead}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 

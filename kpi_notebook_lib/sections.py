@@ -503,12 +503,8 @@ class Appendix:
             )
         mapping = "; ".join(f"{p}: {' + '.join(parts)}" for p, parts in cat.engagement.items())
         lead = "Interactions par plateforme — " if fr else "Interactions per platform — "
-        thead = "".join(f"<th>{h.esc(x)}</th>" for x in head)
-        return h.Fragment(
-            f"<p>{h.esc(lead + mapping)}.</p>"
-            f'<table class="kpi-table methods"><thead><tr>{thead}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
+        table = h.table_html(head, rows, css_class="kpi-table methods")
+        return h.Fragment(f"<p>{h.esc(lead + mapping)}.</p>{table}")
 
     def provenance(self) -> h.Fragment:
         """Every export file behind the report: path, importer, rows, export date, SHA-256."""
@@ -538,12 +534,8 @@ class Appendix:
             else f"{len(manifest)} export files ingested (full SHA-256 in "
             "store/<client>/manifest.json)."
         )
-        thead = "".join(f"<th>{h.esc(x)}</th>" for x in head)
-        return h.Fragment(
-            f"<p>{h.esc(lead)}</p>"
-            f'<table class="kpi-table provenance"><thead><tr>{thead}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
+        table = h.table_html(head, rows, css_class="kpi-table provenance")
+        return h.Fragment(f"<p>{h.esc(lead)}</p>{table}")
 
 
 def open_appendix(
