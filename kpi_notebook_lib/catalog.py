@@ -12,6 +12,7 @@ Notebooks, reports and tests ask the catalog; nothing else defines a KPI. Exampl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,8 +33,10 @@ __all__ = [
     "NATURES",
     "OBJECTIVES",
     "OBJECTIVE_LABELS",
+    "TEST_KINDS",
     "UNITS",
     "Catalog",
+    "TestSpec",
     "get_catalog",
     "load_catalog",
 ]
@@ -62,6 +65,54 @@ NATURES = ("quantitative", "qualitative")
 UNITS = ("count", "percent", "ratio", "currency", "hours", "per_1000")
 AGGREGATIONS = ("sum", "last", "ratio_of_sums", "mean_of_ratios", "ratio", "median", "count")
 DEFAULT_WATCH = 0.10
+
+#: Kinds of significance test (see :mod:`kpi_notebook_lib.significance`).
+TEST_KINDS = ("proportion", "ratio", "count", "values", "none")
+TEST_UNITS = ("post", "mention", "day")
+
+
+@dataclass(frozen=True)
+class TestSpec:
+    """How a KPI's period-over-period change is tested, on which units.
+
+    Attributes
+    ----------
+    kind : {"proportion", "ratio", "count", "values", "none"}
+        ``proportion``: Σnum successes out of Σden trials (two-proportion test);
+        ``ratio``: Σnum / Σden over units (ratio of sums, cluster-robust);
+        ``count``: daily counts (Poisson or negative-binomial rate test);
+        ``values``: a mean or median of per-unit values (Mann–Whitney or Welch);
+        ``none``: not tested, ``reason`` says why.
+    unit : {"post", "mention", "day"}
+        Units (see :mod:`kpi_notebook_lib.units`).
+    num, den, value : str
+        Unit columns. For ``values``, ``value`` or ``num``/``den`` (per-unit ratio).
+    statistic : {"mean", "median"}
+    method : {"mann_whitney", "welch"}
+    scale : float or "kpi"
+        Multiplies the estimate and interval into the KPI's unit (``kpi``: by the KPI's value
+        over the statistic, for KPIs like mean(comments) / followers × 1000).
+    offset : float
+        Added after scaling: net sentiment (P − N) / (P + N) is ``2 × P / (P + N) − 1``.
+    total : bool
+        ``values`` over days for a KPI that is the period's total: the interval is scaled to
+        the period's length.
+    reason : str
+    """
+
+    __test__ = False  # not a pytest class
+
+    kind: str
+    unit: str = "day"
+    num: str = ""
+    den: str = ""
+    value: str = ""
+    statistic: str = "mean"
+    method: str = "mann_whitney"
+    scale: float | str = 1.0
+    offset: float = 0.0
+    total: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +160,7 @@ class KPI:
     also_objectives: tuple[str, ...] = ()
     importance: str = "secondary"
     watch: float = DEFAULT_WATCH
+    test: TestSpec | None = field(default=None, compare=False, repr=False)
     parsed: Formula | None = field(default=None, compare=False, repr=False)
 
     def label(self, lang: str = "en") -> str:
@@ -281,6 +333,11 @@ def load_catalog(text: str | None = None) -> Catalog:
         except CatalogError as err:
             problems.append(f"{where}: {err}")
             continue
+        try:
+            test = _test_spec(entry, parsed)
+        except CatalogError as err:
+            problems.append(f"{where}: {err}")
+            continue
         kpis.append(
             KPI(
                 id=entry["id"],
@@ -299,6 +356,7 @@ def load_catalog(text: str | None = None) -> Catalog:
                 also_objectives=tuple(entry.get("also_objectives", ())),
                 importance=entry.get("importance", "secondary"),
                 watch=float(entry.get("watch", DEFAULT_WATCH)),
+                test=test,
                 parsed=parsed,
             )
         )
@@ -307,6 +365,60 @@ def load_catalog(text: str | None = None) -> Catalog:
             "The KPI catalog is invalid:\n" + "\n".join(f"  - {p}" for p in problems)
         )
     return Catalog(kpis, engagement, sources)
+
+
+def _test_spec(entry: dict, parsed: Formula) -> TestSpec:
+    """The entry's ``test`` (checked), or the one its formula implies.
+
+    ``ratio(a, b)`` is a ratio of sums over posts, ``mean_ratio(a, b)`` a mean of per-post
+    ratios, and a formula that is one summed measure a daily count; anything else must say
+    how it is tested.
+    """
+    from .units import DAY_COLUMNS, MENTION_COLUMNS, POST_UNIT_COLUMNS
+
+    raw = entry.get("test")
+    if raw is None:
+        f = entry["formula"].replace(" ", "")
+        m = re.fullmatch(r"(ratio|mean_ratio)\((\w+),(\w+)\)", f)
+        if m and m.group(1) == "ratio":
+            raw = {"kind": "ratio", "unit": "post", "num": m.group(2), "den": m.group(3)}
+        elif m:
+            raw = {"kind": "values", "unit": "post", "num": m.group(2), "den": m.group(3)}
+        elif f in DAY_COLUMNS or (f in MEASURES and MEASURES[f].table == "posts"):
+            raw = {"kind": "count", "unit": "day", "value": f}
+        else:
+            raise CatalogError("needs a `test:` (its formula does not imply one)")
+    if not isinstance(raw, dict):
+        raise CatalogError(f"test must be a mapping, not {raw!r}")
+    unknown = set(raw) - set(TestSpec.__dataclass_fields__)
+    if unknown:
+        raise CatalogError(f"unknown test field(s) {sorted(unknown)}")
+    spec = TestSpec(**raw)
+    if spec.kind not in TEST_KINDS:
+        raise CatalogError(f"test.kind must be one of {TEST_KINDS}, not {spec.kind!r}")
+    if spec.kind == "none":
+        if not spec.reason:
+            raise CatalogError("a test of kind none needs a reason")
+        return spec
+    if spec.unit not in TEST_UNITS:
+        raise CatalogError(f"test.unit must be one of {TEST_UNITS}, not {spec.unit!r}")
+    columns = {"post": POST_UNIT_COLUMNS, "mention": MENTION_COLUMNS, "day": DAY_COLUMNS}
+    for name in ("num", "den", "value"):
+        col = getattr(spec, name)
+        if col and col not in columns[spec.unit]:
+            raise CatalogError(f"test.{name}: {col!r} is not a {spec.unit} column")
+    need = {
+        "proportion": ("num", "den"),
+        "ratio": ("num", "den"),
+        "count": ("value",),
+        "values": ("value",) if spec.value else ("num", "den"),
+    }[spec.kind]
+    for name in need:
+        if not getattr(spec, name):
+            raise CatalogError(f"a test of kind {spec.kind} needs {name}")
+    if spec.statistic not in ("mean", "median") or spec.method not in ("mann_whitney", "welch"):
+        raise CatalogError("test.statistic must be mean|median, test.method mann_whitney|welch")
+    return spec
 
 
 @cache

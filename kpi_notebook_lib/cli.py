@@ -124,7 +124,11 @@ def kpis(
     kpi_ids: tuple[str, ...],
     fmt: str,
 ) -> None:
-    """Print the long-form KPI table of a client for a period."""
+    """Print the long-form KPI table of a client for a period.
+
+    Each change is tested: ``verdict`` is rise, fall, noise (within normal variation) or
+    too_little_data, with its ``p_value`` and the confidence interval ``ci_low``–``ci_high``
+    of the change, in the KPI's unit."""
     from .workspace import open_workspace
 
     c = open_workspace(workspace).client(client_id)
@@ -133,7 +137,20 @@ def kpis(
         table = table[table["platform"] == platform]
     if fmt == "table":
         table = table[
-            ["platform", "kpi", "value", "previous_value", "change_pct", "target", "status", "note"]
+            [
+                "platform",
+                "kpi",
+                "value",
+                "previous_value",
+                "change_pct",
+                "verdict",
+                "p_value",
+                "ci_low",
+                "ci_high",
+                "target",
+                "status",
+                "note",
+            ]
         ]
     _emit(table, fmt)
 

@@ -10,8 +10,9 @@ Status against target uses the oriented relative gap
 catalog, per client in ``client.yml``), else ``off_track``. No target, or no value, gives no
 status (NA), never a made-up one.
 
-Direction over the last N periods is the sign of the least-squares slope, ``flat`` when the
-fitted change over the window is under 5 % of the mean absolute level.
+Direction over the last N periods is a robust trend: the Theil–Sen slope, called ``up`` or
+``down`` only when the Mann–Kendall test finds it significant (``flat`` otherwise: no clear
+trend), NA with fewer than 4 values.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ __all__ = ["COMPARE_TO", "COMPARISON_COLUMNS", "attach_targets", "compare", "sta
 
 COMPARE_TO = ("previous", "last_year")
 STATUSES = ("on_track", "watch", "off_track")
-FLAT_TOLERANCE = 0.05
 
 COMPARISON_COLUMNS = [
     "client",
@@ -52,6 +52,8 @@ COMPARISON_COLUMNS = [
     "gap_pct",
     "status",
     "direction",
+    "trend_slope",
+    "trend_p",
     "note",
 ]
 
@@ -115,28 +117,25 @@ def attach_targets(values: pd.DataFrame, targets: pd.DataFrame | None, period: P
     return out
 
 
-def _direction(history: pd.DataFrame, periods: Sequence[str]) -> pd.Series:
-    """up / down / flat from the least-squares slope over ``periods`` (>= 3 values needed)."""
+def _direction(history: pd.DataFrame, periods: Sequence[str], alpha: float = 0.05) -> pd.DataFrame:
+    """Robust trend over ``periods``: Theil–Sen slope and Mann–Kendall significance.
+
+    ``direction`` is ``up``/``down`` only when the trend is significant at ``alpha``, ``flat``
+    when it is not (no clear trend), NA with fewer than 4 values.
+    """
     wide = history.pivot_table(
         index=["client", "platform", "kpi"], columns="period", values="value", aggfunc="first"
     ).reindex(columns=list(periods))
+    from .stats import robust_trend
+
     y = wide.to_numpy(dtype=float)
-    x = np.arange(y.shape[1], dtype=float)
-    mask = ~np.isnan(y)
-    n = mask.sum(axis=1)
-    xm = np.where(mask, x, 0).sum(axis=1) / np.maximum(n, 1)
-    ym = np.where(mask, y, 0).sum(axis=1) / np.maximum(n, 1)
-    dx = np.where(mask, x - xm[:, None], 0)
-    dy = np.where(mask, y - ym[:, None], 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slope = (dx * dy).sum(axis=1) / (dx * dx).sum(axis=1)
-        level = np.where(mask, np.abs(y), 0).sum(axis=1) / np.maximum(n, 1)
-        rel = slope * (len(periods) - 1) / level
-    d = np.where(rel > FLAT_TOLERANCE, "up", np.where(rel < -FLAT_TOLERANCE, "down", "flat"))
-    d = d.astype(object)
-    d[(n < 3) | ~np.isfinite(rel) & (level != 0)] = None
-    d[(n >= 3) & (level == 0)] = "flat"
-    return pd.Series(d, index=wide.index, name="direction")
+    rows = []
+    for series in y:
+        t = robust_trend(series, alpha=alpha)
+        rows.append((t.direction, t.slope, t.p_value))
+    return pd.DataFrame(
+        rows, index=wide.index, columns=["direction", "trend_slope", "trend_p"]
+    ).astype({"trend_slope": float, "trend_p": float})
 
 
 def compare(
@@ -220,6 +219,8 @@ def compare(
         cur = cur.join(d, on=keys)
     else:
         cur["direction"] = None
+        cur["trend_slope"] = np.nan
+        cur["trend_p"] = np.nan
     for c in (
         "previous_value",
         "last_year_value",

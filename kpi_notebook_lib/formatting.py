@@ -27,7 +27,9 @@ __all__ = [
     "format_change",
     "format_day",
     "format_period",
+    "format_share",
     "format_value",
+    "format_verdict",
     "kpi_table",
     "locale_of",
 ]
@@ -39,6 +41,51 @@ _STATUS = {
     "fr": {"on_track": "dans l'objectif", "watch": "à surveiller", "off_track": "hors objectif"},
     "en": {"on_track": "on track", "watch": "watch", "off_track": "off track"},
 }
+
+
+VERDICTS = {
+    "fr": {
+        "rise": "hausse significative",
+        "fall": "baisse significative",
+        "noise": "variation normale",
+        "too_little_data": "trop peu de données",
+    },
+    "en": {
+        "rise": "significant rise",
+        "fall": "significant fall",
+        "noise": "normal variation",
+        "too_little_data": "too little data",
+    },
+}
+
+
+def format_share(value, lang: str = "en") -> str:
+    """A share without decimals in the locale's percent pattern: ``95 %`` (NBSP in French)."""
+    if _missing(value):
+        return MISSING
+    pattern = _percent_pattern(lang).replace("#,##0.0", "#,##0", 1)
+    return format_percent(float(value), pattern, locale=locale_of(lang))
+
+
+def format_verdict(verdict, p_value=None, lang: str = "en") -> str:
+    """A change's significance in words, with its p-value: ``hausse significative (p = 0,003)``.
+
+    ``noise`` reads "normal variation": a change the test cannot tell from noise is not called
+    a rise or a fall.
+    """
+    if _missing(verdict) or verdict not in VERDICTS["en"]:
+        return MISSING
+    text = VERDICTS[lang][verdict]
+    if verdict in ("rise", "fall", "noise") and not _missing(p_value):
+        p = float(p_value)
+        loc = locale_of(lang)
+        shown = (
+            "< " + format_decimal(0.001, "0.###", locale=loc)
+            if p < 0.001
+            else "= " + format_decimal(p, "0.###" if p < 0.01 else "0.##", locale=loc)
+        )
+        text += f" (p {shown})"
+    return text
 
 
 def locale_of(lang: str) -> str:
@@ -131,9 +178,17 @@ def kpi_table(
     rows = comparison[comparison["platform"] == platform]
     fr = lang == "fr"
     cols = (
-        ["KPI", "Valeur", "Période de comparaison", "Évolution", "Objectif", "Statut"]
+        [
+            "KPI",
+            "Valeur",
+            "Période de comparaison",
+            "Évolution",
+            "Significativité",
+            "Objectif",
+            "Statut",
+        ]
         if fr
-        else ["KPI", "Value", "Comparison", "Change", "Target", "Status"]
+        else ["KPI", "Value", "Comparison", "Change", "Significance", "Target", "Status"]
     )
     out = []
     for r in rows.itertuples(index=False):
@@ -148,6 +203,7 @@ def kpi_table(
                     currency=currency,
                 ),
                 format_change(r.change, r.change_pct, r.unit, lang),
+                format_verdict(getattr(r, "verdict", None), getattr(r, "p_value", None), lang),
                 format_value(r.target, r.unit, lang, currency=currency),
                 MISSING if _missing(r.status) else _STATUS[lang][r.status],
             ]

@@ -23,6 +23,7 @@ from .formatting import (
     format_day,
     format_period,
     format_value,
+    format_verdict,
     translate_note,
 )
 
@@ -146,6 +147,7 @@ def kpi_cards_html(
         change = format_change(r["change"], r["change_pct"], kpi.unit, lang)
         target = format_value(r["target"], kpi.unit, lang, currency=currency)
         vs = format_period(r["compared_period"], lang)
+        verdict = format_verdict(r.get("verdict"), None, lang)
         spark = ""
         if history is not None and len(history):
             h = history[(history["kpi"] == k) & (history["platform"] == platform)]
@@ -160,6 +162,7 @@ def kpi_cards_html(
             f'<div class="kpi-label">{esc(kpi.label(lang))}</div>'
             f'<div class="kpi-value">{esc(value)} <span class="kpi-dir">{arrow}</span></div>'
             f'<div class="kpi-change">{esc(change)} <span class="kpi-vs">vs {esc(vs)}</span></div>'
+            f'<div class="kpi-verdict">{esc(verdict)}</div>'
             f'<div class="kpi-target">{esc(tgt)}</div>'
             f'<div class="kpi-status">{esc(_STATUS[lang][status])}</div>{spark}{note}</div>'
         )
@@ -180,9 +183,18 @@ def kpi_table_html(
     order = [k for k in (kpis or rows.index) if k in rows.index]
     fr = lang == "fr"
     head = (
-        ["Indicateur", "Valeur", "Comparaison", "Évolution", "Objectif", "Statut", "Remarque"]
+        [
+            "Indicateur",
+            "Valeur",
+            "Comparaison",
+            "Évolution",
+            "Significativité",
+            "Objectif",
+            "Statut",
+            "Remarque",
+        ]
         if fr
-        else ["KPI", "Value", "Compared with", "Change", "Target", "Status", "Note"]
+        else ["KPI", "Value", "Compared with", "Change", "Significance", "Target", "Status", "Note"]
     )
     body = []
     for k in order:
@@ -194,6 +206,8 @@ def kpi_table_html(
             esc(format_value(r["value"], kpi.unit, lang, currency=currency)),
             esc(format_value(base, kpi.unit, lang, currency=currency)),
             esc(format_change(r["change"], r["change_pct"], kpi.unit, lang)),
+            f'<span class="verdict verdict-{esc(r.get("verdict") or "none")}">'
+            f"{esc(format_verdict(r.get('verdict'), r.get('p_value'), lang))}</span>",
             esc(format_value(r["target"], kpi.unit, lang, currency=currency)),
             f'<span class="status status-{esc(status or "none")}">'
             f"{esc(_STATUS[lang][status]) if status else MISSING}</span>",

@@ -20,9 +20,16 @@ import yaml
 
 from .catalog import get_catalog
 from .exceptions import CatalogError
-from .formatting import MISSING, format_change, format_period, format_value, translate_note
+from .formatting import (
+    MISSING,
+    format_change,
+    format_period,
+    format_share,
+    format_value,
+    translate_note,
+)
 
-__all__ = ["Rule", "interpret", "load_rules", "react"]
+__all__ = ["Rule", "interpret", "load_rules", "mdc_sentence", "react"]
 
 _FIELDS = {
     "value",
@@ -34,6 +41,9 @@ _FIELDS = {
     "gap_pct",
     "status",
     "direction",
+    "verdict",
+    "p_value",
+    "mdc",
 }
 _WORDS = {
     "fr": {
@@ -48,6 +58,17 @@ _WORDS = {
         "trend_up": "tendance à la hausse sur {n} périodes",
         "trend_down": "tendance à la baisse sur {n} périodes",
         "colon": " : ",
+        "rise": "hausse significative de {a} par rapport à {when} "
+        "({base} ; IC à {lvl} : {lo} à {hi})",
+        "fall": "baisse significative de {a} par rapport à {when} "
+        "({base} ; IC à {lvl} : {lo} à {hi})",
+        "noise": "pas de changement significatif par rapport à {when} ({base}, {s}, "
+        "dans la variation normale)",
+        "too_little_data": "{s} par rapport à {when} ({base}) ; trop peu de données pour dire "
+        "si ce changement est réel",
+        "same": "identique à {when} ({base})",
+        "mdc": "au volume actuel, seul un changement d'au moins {m} se distinguerait du bruit "
+        "à la prochaine période",
     },
     "en": {
         "up": "up",
@@ -61,12 +82,76 @@ _WORDS = {
         "trend_up": "rising over {n} periods",
         "trend_down": "falling over {n} periods",
         "colon": ": ",
+        "rise": "a significant rise of {a} on {when} ({base}; {lvl} CI {lo} to {hi})",
+        "fall": "a significant fall of {a} on {when} ({base}; {lvl} CI {lo} to {hi})",
+        "noise": "no significant change on {when} ({base}, {s}, within normal variation)",
+        "too_little_data": "{s} on {when} ({base}); too little data to tell whether the "
+        "change is real",
+        "same": "the same as {when} ({base})",
+        "mdc": "at current volumes, only a change of at least {m} would stand out from noise "
+        "next period",
     },
 }
 
 
 def _isna(v: Any) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+
+
+def _signed(change: float, base: float, unit: str, lang: str) -> str:
+    pct = change / abs(base) if base not in (0, 0.0) else None
+    return format_change(change, pct, unit, lang)
+
+
+def _change_phrase(r: pd.Series, unit: str, base: Any, lang: str, currency: str) -> str:
+    """The change against the compared period, worded by its significance verdict.
+
+    A change the test calls within normal variation is never worded as a rise or a fall.
+    """
+    w = _WORDS[lang]
+    ch = float(r["change"])
+    base = float(base)
+    when = format_period(r["compared_period"], lang)
+    base_txt = format_value(base, unit, lang, currency=currency)
+    verdict = r.get("verdict")
+    if _isna(verdict):  # significance not computed: no word for the direction
+        verdict = "too_little_data"
+    if ch == 0:
+        return w["same"].format(when=when, base=base_txt)
+    signed = _signed(ch, base, unit, lang)
+    if verdict in ("rise", "fall") and (ch > 0) == (verdict == "rise"):
+        alpha = 1 - float(r.get("ci_level", 0.95))
+        lvl = format_share(1 - alpha, lang)
+        lo = _signed(float(r["ci_low"]), base, unit, lang)
+        hi = _signed(float(r["ci_high"]), base, unit, lang)
+        return w[verdict].format(
+            a=signed.lstrip("+-−"), when=when, base=base_txt, lvl=lvl, lo=lo, hi=hi
+        )
+    if verdict in ("rise", "fall"):  # the test disagrees with the raw sign: say nothing
+        verdict = "noise"
+    return w[verdict].format(s=signed, when=when, base=base_txt)
+
+
+def mdc_sentence(row: pd.Series, lang: str = "en", *, currency: str = "EUR") -> str:
+    """Minimum detectable change of a KPI, in words (shown where targets are set).
+
+    Parameters
+    ----------
+    row : pandas.Series
+        One row of :meth:`kpi_notebook_lib.workspace.Client.kpis` (needs ``kpi``, ``mdc``,
+        ``mdc_pct``).
+    """
+    kpi = get_catalog()[row["kpi"]]
+    if _isna(row.get("mdc")):
+        return ""
+    m = abs(float(row["mdc"]))
+    if kpi.unit == "percent":
+        txt = format_change(m, None, "percent", lang).lstrip("+")
+    elif not _isna(row.get("mdc_pct")):
+        txt = format_share(abs(float(row["mdc_pct"])), lang)
+    else:
+        txt = format_value(m, kpi.unit, lang, currency=currency)
+    return _WORDS[lang]["mdc"].format(m=txt)
 
 
 def interpret(
@@ -112,21 +197,7 @@ def interpret(
         parts = [format_value(r["value"], kpi.unit, lang, currency=currency)]
         base = r["previous_value"] if r["compare_to"] == "previous" else r["last_year_value"]
         if not _isna(r["change"]) and not _isna(base):
-            ch = float(r["change"])
-            if ch == 0:
-                word = w["flat"]
-                amount = ""
-            else:
-                word = w["up"] if ch > 0 else w["down"]
-                amount = " " + format_change(
-                    abs(ch),
-                    abs(r["change_pct"]) if not _isna(r["change_pct"]) else None,
-                    kpi.unit,
-                    lang,
-                ).lstrip("+")
-            when = format_period(r["compared_period"], lang)
-            base_txt = format_value(base, kpi.unit, lang, currency=currency)
-            parts.append(f"{word}{amount} {w['vs']} {when} ({base_txt})")
+            parts.append(_change_phrase(r, kpi.unit, base, lang, currency))
         if not _isna(r["target"]) and not _isna(r["status"]):
             t = format_value(r["target"], kpi.unit, lang, currency=currency)
             key = {"on_track": "target_met", "watch": "target_watch"}.get(

@@ -109,6 +109,32 @@ def _primary(settings: Any) -> list[str]:
     return chosen[:10]
 
 
+def _alert_lines(path: Path, lang: str) -> list[str]:
+    """One line per statistical alert of the period, with its evidence (observed vs the
+    expected range), strongest first."""
+    from .formatting import format_day
+    from .stats_html import SERIES_LABELS
+
+    if not path.is_file():
+        return []
+    a = pd.read_parquet(path)
+    if a.empty:
+        return []
+    a = a.sort_values(["severity", "date"], ascending=[False, True])
+    words = {"fr": ("attendu", "toutes"), "en": ("expected", "all")}[lang]
+    out = []
+    for r in a.itertuples(index=False):
+        day = format_day(pd.Timestamp(r.date).date(), lang)
+        series = SERIES_LABELS[lang].get(r.series, r.series)
+        where = "" if r.platform == "all" else f" ({r.platform})"
+
+        def n(v):
+            return format_value(round(float(v)), "count", lang)
+
+        out.append(f"{day} · {series}{where}: {n(r.observed)} ({words[0]} {n(r.low)}–{n(r.high)})")
+    return out
+
+
 def client_rows(
     workspace: Any,
     period: str,
@@ -186,8 +212,9 @@ def client_rows(
                         "status": status,
                     }
                 )
+            row["alerts"] = _alert_lines(report_dir / "alerts.parquet", lang)
             fired = react(comparison, lang=lang)
-            row["alerts"] = fired.loc[fired["fired"], "action"].tolist()
+            row["alerts"] += fired.loc[fired["fired"], "action"].tolist()
         rows.append(row)
     return rows
 

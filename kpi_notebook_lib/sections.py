@@ -23,6 +23,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import html as h
+from ._stats_blocks import ALERT_SERIES, StatsBlocks
 from .catalog import KPI, OBJECTIVE_LABELS, OBJECTIVES, get_catalog
 from .exceptions import ParameterError
 from .explore import in_period, top_posts, with_interactions
@@ -69,7 +70,7 @@ PHASES: dict[str, dict[str, str]] = {
 
 
 @dataclass
-class Section:
+class Section(StatsBlocks):
     """One objective's section for a client and a period (see the module docstring)."""
 
     client: Client
@@ -399,6 +400,23 @@ class Dashboard:
             s.comparison, kpis=self.kpis, lang=s.lang, currency=s.currency, history=history
         )
 
+    def alerts(self) -> h.Fragment:
+        """Every alert of the period, all series (evidence: expected range vs observed)."""
+        s = self.section
+        return s.alerts(tuple(dict.fromkeys(x for v in ALERT_SERIES.values() for x in v)))
+
+    def pacing(self) -> h.Fragment:
+        """Targets of the periods in progress: projection and chance to reach them."""
+        return self.section.pacing()
+
+    def targets(self) -> h.Fragment:
+        """Targets of the primary KPIs against their minimum detectable change."""
+        return self.section.targets(self.kpis)
+
+    def subheading(self, text_fr: str, text_en: str) -> h.Fragment:
+        """A small heading in the report language."""
+        return self.section.subheading(text_fr, text_en)
+
     def zoom(self, kpi: str) -> h.Fragment:
         """Trend of one KPI over 12 periods with target and annotations, and its value by
         platform for the period."""
@@ -505,6 +523,14 @@ class Appendix:
         lead = "Interactions par plateforme — " if fr else "Interactions per platform — "
         table = h.table_html(head, rows, css_class="kpi-table methods")
         return h.Fragment(f"<p>{h.esc(lead + mapping)}.</p>{table}")
+
+    def statistics(self) -> h.Fragment:
+        """How changes, trends, alerts and pacing are tested (the statistics' methods)."""
+        return self.section.statistics_note()
+
+    def subheading(self, text_fr: str, text_en: str) -> h.Fragment:
+        """A small heading in the report language."""
+        return self.section.subheading(text_fr, text_en)
 
     def provenance(self) -> h.Fragment:
         """Every export file behind the report: path, importer, rows, export date, SHA-256."""

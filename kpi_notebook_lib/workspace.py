@@ -22,7 +22,7 @@ Three lines from a notebook::
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -39,7 +39,9 @@ from .kpis import compute_kpis
 from .periods import FREQUENCIES, Period, parse_period, period_of
 from .safety import check_client_id
 from .schema import PLATFORMS, TABLES
+from .significance import change_tests
 from .store import Store
+from .units import unit_tables
 
 __all__ = [
     "ANNOTATION_COLUMNS",
@@ -62,6 +64,8 @@ ANNOTATION_COLUMNS = [
     "text",
     "author",
 ]
+#: Weeks of history the alert baseline is built from.
+ALERT_WINDOW_WEEKS = 8
 ANNOTATION_KINDS = ("event", "campaign", "incident", "comment")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -80,11 +84,20 @@ class Competitor(BaseModel):
 
 
 class Thresholds(BaseModel):
-    """Status thresholds: tolerance below target still counted as "watch"."""
+    """Status thresholds (tolerance below target still counted as "watch") and statistics.
+
+    ``alpha`` is the level of the significance tests of changes (5 % by default: a change
+    that is pure noise is called a rise or a fall 5 % of the time); ``power`` is the power the
+    minimum detectable change is computed for; ``false_alarms_per_month`` is the alert budget
+    (alerts expected per client and month on quiet history).
+    """
 
     model_config = ConfigDict(extra="forbid")
     watch: float | None = Field(default=None, ge=0, le=1)
     kpis: dict[str, float] = Field(default_factory=dict)
+    alpha: float = Field(default=0.05, gt=0, lt=0.5)
+    power: float = Field(default=0.8, gt=0.5, lt=1)
+    false_alarms_per_month: float = Field(default=1.0, gt=0, le=30)
 
 
 class Branding(BaseModel):
@@ -379,6 +392,7 @@ class Client:
         *,
         kpis: list[str] | None = None,
         history: int = 6,
+        significance: bool = True,
     ) -> pd.DataFrame:
         """KPIs of ``period`` compared with the previous period or last year, and targets.
 
@@ -391,6 +405,11 @@ class Client:
             KPI ids (default: the whole catalog).
         history : int
             Number of periods (ending with ``period``) used for ``direction``.
+        significance : bool
+            Test every change (:func:`kpi_notebook_lib.significance.change_tests`) and add
+            :data:`~kpi_notebook_lib.significance.SIGNIFICANCE_COLUMNS` (``verdict``,
+            ``p_value``, ``ci_low``, ``ci_high``, the minimum detectable change ``mdc``…) at the
+            level ``thresholds.alpha`` of ``client.yml``.
 
         Returns
         -------
@@ -417,7 +436,66 @@ class Client:
             history=hist,
         )
         out["note"] = self._coverage_note(p, out["note"])
+        if significance:
+            against = p.previous() if compare_to == "previous" else p.last_year()
+            tests = change_tests(
+                self.units([p, against]),
+                out,
+                kpis=get_catalog().select(kpis),
+                alpha=self.settings.thresholds.alpha,
+                power=self.settings.thresholds.power,
+            )
+            out = out.join(tests)
         return out
+
+    def alerts(self, period: str | Period, *, platforms: bool = False) -> pd.DataFrame:
+        """Alerts raised on the days of ``period`` (see :func:`kpi_notebook_lib.stats.alerts.
+        detect_alerts`): daily mentions, negative mentions, interactions and follower changes
+        checked against a day-of-week-aware baseline of the weeks before, with the false-alarm
+        budget ``thresholds.false_alarms_per_month`` of ``client.yml``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per alert: ``client, platform, series, date, observed, expected, low,
+            high, p_value, direction, severity…``.
+        """
+        from .series import daily_series
+        from .stats.alerts import detect_alerts
+
+        p = self.check_period(period)
+        first, last = self.data_range()
+        lo = max(first, p.start - timedelta(weeks=ALERT_WINDOW_WEEKS + 1))
+        hi = min(last, p.last_day)
+        series = daily_series(self, lo, hi, platforms=platforms)
+        return detect_alerts(
+            series,
+            start=pd.Timestamp(p.start),
+            end=pd.Timestamp(hi),
+            false_alarms_per_month=self.settings.thresholds.false_alarms_per_month,
+            window_weeks=ALERT_WINDOW_WEEKS,
+        )
+
+    def pacing(self, *, as_of: date | None = None) -> pd.DataFrame:
+        """Targets of the periods in progress on ``as_of`` (default: the last day of data):
+        projection, interval and chance of reaching them (:func:`kpi_notebook_lib.targets.
+        pace_targets`)."""
+        from .targets import pace_targets
+
+        return pace_targets(self, as_of=as_of)
+
+    def units(self, periods: list[Period]) -> dict[str, pd.DataFrame]:
+        """Posts, mentions and days of ``periods``, one row per unit (see
+        :func:`kpi_notebook_lib.units.unit_tables`): what the significance tests run on."""
+        self.workspace.ensure_ingested(self.id)
+        store = self.workspace.store
+        return unit_tables(
+            {t: store.paths(t, [self.id]) or None for t in TABLES},
+            periods,
+            client=self.id,
+            timezone=self.settings.timezone,
+            brand=self.brand,
+        )
 
     def kpi_values(
         self, periods: list[Period], *, kpis: list[str] | None = None, by: str = "platform"

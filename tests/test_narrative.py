@@ -16,6 +16,11 @@ def _comparison(rows):
         "direction": None,
         "note": None,
         "gap_pct": None,
+        "verdict": None,
+        "p_value": None,
+        "ci_low": None,
+        "ci_high": None,
+        "ci_level": 0.95,
     }
     return pd.DataFrame([base | r for r in rows])
 
@@ -32,6 +37,10 @@ def test_interpret_sentences_from_the_numbers():
                 "target": 12000.0,
                 "status": "on_track",
                 "direction": "up",
+                "verdict": "rise",
+                "p_value": 0.004,
+                "ci_low": 800.0,
+                "ci_high": 3900.0,
             },
             {
                 "kpi": "engagement_rate_reach",
@@ -41,6 +50,10 @@ def test_interpret_sentences_from_the_numbers():
                 "change_pct": -0.2,
                 "target": 0.05,
                 "status": "off_track",
+                "verdict": "noise",
+                "p_value": 0.31,
+                "ci_low": -0.03,
+                "ci_high": 0.01,
             },
             {
                 "kpi": "views",
@@ -54,26 +67,67 @@ def test_interpret_sentences_from_the_numbers():
     )
     fr = interpret(t, lang="fr")
     assert fr[0] == (
-        "Portée : 12\u202f350, en hausse de 23,5\u00a0% par rapport à septembre 2026 "
-        "(10\u202f000) ; objectif de 12\u202f000 atteint, tendance à la hausse sur "
-        "6 périodes."
+        "Portée : 12\u202f350, hausse significative de 23,5\u00a0% par rapport à septembre "
+        "2026 (10\u202f000 ; IC à 95\u00a0% : +8,0\u00a0% à +39,0\u00a0%) ; objectif de "
+        "12\u202f000 atteint, tendance à la hausse sur 6 périodes."
     )
-    assert "en baisse de 1,0 pt" in fr[1] and "objectif de 5,0\u00a0% non atteint" in fr[1]
+    # a change within normal variation is never called a rise or a fall
+    assert "pas de changement significatif" in fr[1] and "-1,0 pt" in fr[1]
+    assert "baisse" not in fr[1] and "objectif de 5,0\u00a0% non atteint" in fr[1]
     assert fr[2] == "Vues : non disponible (vues non disponible)."
     en = interpret(t, lang="en")
-    assert en[0].startswith("Reach: 12,350, up 23.5% on September 2026 (10,000); target")
+    assert en[0].startswith(
+        "Reach: 12,350, a significant rise of 23.5% on September 2026 (10,000; 95% CI +8.0% "
+        "to +39.0%); target"
+    )
+    assert "no significant change" in en[1] and " down" not in en[1]
+
+
+def test_a_change_without_test_is_not_called_a_rise():
+    t = _comparison(
+        [
+            {
+                "kpi": "reach",
+                "value": 12350.0,
+                "previous_value": 10000.0,
+                "change": 2350.0,
+                "change_pct": 0.235,
+                "verdict": "too_little_data",
+            }
+        ]
+    )
+    en = interpret(t, lang="en")[0]
+    assert "+23.5%" in en and "too little data" in en and "up" not in en.split(",")[1]
+    assert "rise" not in en
+
+
+def test_rules_about_a_change_ask_for_its_verdict():
+    """A rise or a fall within normal variation must not trigger an action."""
+    for rule in load_rules():
+        text = rule.when
+        for kpi in rule.kpis:
+            if f"{kpi}.change" in text:
+                assert f"{kpi}.verdict" in text, (rule.id, kpi)
 
 
 def test_rules_fire_on_explicit_conditions():
     t = _comparison(
         [
-            {"kpi": "reach", "value": 1.0, "previous_value": 1.0, "change": 1.0, "change_pct": 0.2},
+            {
+                "kpi": "reach",
+                "value": 1.0,
+                "previous_value": 1.0,
+                "change": 1.0,
+                "change_pct": 0.2,
+                "verdict": "rise",
+            },
             {
                 "kpi": "engagement_rate_reach",
                 "value": 0.04,
                 "previous_value": 0.05,
                 "change": -0.01,
                 "change_pct": -0.2,
+                "verdict": "fall",
             },
         ]
     )
@@ -83,6 +137,9 @@ def test_rules_fire_on_explicit_conditions():
     # a rule on data that is missing does not fire, and says why
     assert not out.loc["negative_tone_spike", "fired"]
     assert out.loc["negative_tone_spike", "skipped"] == "negative_share"
+    # the same numbers within normal variation fire nothing
+    t["verdict"] = "noise"
+    assert not react(t, lang="en").set_index("rule").loc["reach_up_engagement_down", "fired"]
 
 
 def test_every_packaged_rule_parses_and_reads_catalog_kpis():

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import nbformat as nbf
 
+from kpi_notebook_lib._stats_blocks import ALERT_SERIES
+
 ROOT = Path(__file__).resolve().parents[1]
 PARAMETERS = """\
 workspace: str = "../data_samples"  # workspace folder (holds clients/)
@@ -132,7 +134,15 @@ def objective_notebook(objective: str) -> nbf.NotebookNode:
         code('sec.phase("analysis")', "remove-input"),
         code("sec.kpi_table()", "remove-input"),
         code("sec.trends()", "remove-input"),
+        code(
+            'sec.subheading("Objectifs et seuil de détection", "Targets and detection threshold")',
+            "remove-input",
+        ),
+        code("sec.targets()", "remove-input"),
     ]
+    if ALERT_SERIES[objective]:
+        cells.append(code('sec.subheading("Alertes", "Alerts")', "remove-input"))
+        cells.append(code("sec.alerts()", "remove-input"))
     for block in EXTRA[objective]:
         if isinstance(block, tuple):
             t_fr, t_en, call = block
@@ -167,6 +177,18 @@ def dashboard_notebook() -> nbf.NotebookNode:
         ),
         code("dash.header()", "remove-input", "section-start"),
         code("dash.cards()", "remove-input"),
+        code('dash.subheading("Alertes de la période", "Alerts of the period")', "remove-input"),
+        code("dash.alerts()", "remove-input"),
+        code(
+            'dash.subheading("Objectifs en cours : projection", "Targets in progress: pacing")',
+            "remove-input",
+        ),
+        code("dash.pacing()", "remove-input"),
+        code(
+            'dash.subheading("Objectifs et seuil de détection", "Targets and detection threshold")',
+            "remove-input",
+        ),
+        code("dash.targets()", "remove-input"),
     ]
     cells.append(code("dash.zooms()", "remove-input"))
     return notebook(cells)
@@ -190,6 +212,8 @@ def appendix_notebook() -> nbf.NotebookNode:
             ),
             code("appx.header()", "remove-input", "section-start"),
             code("appx.methods()", "remove-input"),
+            code('appx.subheading("Statistiques", "Statistics")', "remove-input"),
+            code("appx.statistics()", "remove-input"),
             code("appx.provenance()", "remove-input"),
         ]
     )

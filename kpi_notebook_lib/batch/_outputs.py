@@ -4,7 +4,8 @@ fingerprints for the up-to-date check, manifests and spreadsheet-safe tables.
 Layout under the output root (``<workspace>/reports`` by default)::
 
     <client>/<period>/                        the published report, complete or absent
-        report.html  report.pdf  report.ipynb  kpis.csv  kpis.parquet  posts.csv  manifest.json
+        report.html  report.pdf  report.ipynb  kpis.csv  kpis.parquet  posts.csv  alerts.csv
+        alerts.parquet  manifest.json
     <client>/.<period>.<run>.staging/         being written (never read as a report)
     _batch/<period>/batch.json                every client of the period: status, timings, error
     _batch/<period>/summary.csv               the same, one row per client
@@ -63,7 +64,15 @@ __all__ = [
 BATCH_DIR = "_batch"
 MANIFEST = "manifest.json"
 _FORMAT_FILES = {"html": "report.html", "pdf": "report.pdf"}
-_ALWAYS = ("report.ipynb", "kpis.csv", "kpis.parquet", "posts.csv", MANIFEST)
+_ALWAYS = (
+    "report.ipynb",
+    "kpis.csv",
+    "kpis.parquet",
+    "posts.csv",
+    "alerts.csv",
+    "alerts.parquet",
+    MANIFEST,
+)
 _VERSION_NAMES = (
     "kpi-notebook-lib",
     "pandas",
@@ -189,8 +198,14 @@ def read_json(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def write_tables(folder: Path, comparison: pd.DataFrame, posts: pd.DataFrame) -> None:
-    """The KPI table as Parquet (typed, for machines) and CSV, and the period's posts as CSV.
+def write_tables(
+    folder: Path,
+    comparison: pd.DataFrame,
+    posts: pd.DataFrame,
+    alerts: pd.DataFrame | None = None,
+) -> None:
+    """The KPI table as Parquet (typed, for machines) and CSV, the period's posts as CSV, and
+    its alerts as Parquet and CSV (read by the batch overview).
 
     CSV files are opened in spreadsheets: text cells that would run as formulas (``=``, ``+``,
     ``-``, ``@``, tab, CR) are neutralised with
@@ -199,6 +214,9 @@ def write_tables(folder: Path, comparison: pd.DataFrame, posts: pd.DataFrame) ->
     comparison.to_parquet(folder / "kpis.parquet", index=False)
     write_text(folder / "kpis.csv", safe_csv(comparison))
     write_text(folder / "posts.csv", safe_csv(posts))
+    if alerts is not None:
+        alerts.to_parquet(folder / "alerts.parquet", index=False)
+        write_text(folder / "alerts.csv", safe_csv(alerts))
 
 
 def safe_csv(data: pd.DataFrame) -> str:

@@ -424,7 +424,7 @@ def run_client(task: ClientTask) -> ClientResult:
             with timer("tables"):
                 comparison = c.kpis(p, task.compare_to)
                 posts = with_interactions(in_period(c.table("posts"), p, c.settings.timezone))
-                write_tables(staging, comparison, posts)
+                write_tables(staging, comparison, posts, c.alerts(p))
             nb = report_notebook(nb_dir, tuple(sorted(inputs["notebooks"].items())))
 
         with _stage("internal"):

@@ -1,0 +1,255 @@
+"""HTML fragments for the statistics blocks: alerts, target pacing, realism, methods note.
+
+Same rules as :mod:`kpi_notebook_lib.html`: every value goes through :func:`~kpi_notebook_lib.
+html.esc`, numbers and dates are formatted for the report's locale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .catalog import get_catalog
+from .formatting import MISSING, format_day, format_period, format_share, format_value
+from .html import Fragment, esc, table_html
+
+__all__ = [
+    "SERIES_LABELS",
+    "alerts_html",
+    "pacing_html",
+    "realism_html",
+    "statistics_note_html",
+]
+
+#: Labels of the daily series checked for alerts.
+SERIES_LABELS = {
+    "fr": {
+        "mentions": "Mentions",
+        "negative_mentions": "Mentions négatives",
+        "interactions": "Interactions",
+        "new_followers": "Nouveaux abonnés",
+        "lost_followers": "Désabonnements",
+        "net_followers": "Solde d'abonnés",
+    },
+    "en": {
+        "mentions": "Mentions",
+        "negative_mentions": "Negative mentions",
+        "interactions": "Interactions",
+        "new_followers": "New followers",
+        "lost_followers": "Unfollows",
+        "net_followers": "Net follower change",
+    },
+}
+_PLATFORM_ALL = {"fr": "toutes", "en": "all"}
+
+
+def _isna(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+
+
+def _pct(v, lang: str) -> str:
+    return format_share(v, lang)
+
+
+def _num(v, lang: str, unit: str = "count", currency: str = "EUR") -> str:
+    if _isna(v):
+        return MISSING
+    if unit == "count":
+        v = round(float(v))
+    return format_value(v, unit, lang, currency=currency)
+
+
+def alerts_html(alerts: pd.DataFrame, *, lang: str = "en", budget: float | None = None) -> Fragment:
+    """The alerts of a period: day, series, platform, observed vs expected range.
+
+    Parameters
+    ----------
+    alerts : pandas.DataFrame
+        Output of :meth:`kpi_notebook_lib.workspace.Client.alerts`.
+    budget : float, optional
+        The false-alarm budget (alerts per month on quiet history), quoted under the table.
+    """
+    fr = lang == "fr"
+    note = ""
+    if budget is not None:
+        b = format_value(budget, "ratio", lang).rstrip("0").rstrip(",.")
+        note = (
+            f"Seuil réglé pour au plus {b} fausse alerte par mois sur un historique calme ; "
+            "la plage attendue tient compte du jour de la semaine."
+            if fr
+            else f"Threshold set for at most {b} false alarm a month on quiet history; the "
+            "expected range accounts for the day of the week."
+        )
+    if alerts is None or alerts.empty:
+        none = "Aucune alerte sur la période." if fr else "No alert in this period."
+        return Fragment(f"<p>{esc(none)} {esc(note)}</p>")
+    head = (
+        ["Jour", "Série", "Plateforme", "Observé", "Attendu", "Écart", "Niveau"]
+        if fr
+        else ["Day", "Series", "Platform", "Observed", "Expected", "Deviation", "Level"]
+    )
+    words = {
+        "spike": ("pic", "spike"),
+        "drop": ("creux", "drop"),
+        "alert": ("alerte", "alert"),
+        "strong": ("alerte forte", "strong alert"),
+    }
+    body = []
+    for r in alerts.sort_values(["date", "series"]).itertuples(index=False):
+        day = format_day(pd.Timestamp(r.date).date(), lang)
+        series = SERIES_LABELS[lang].get(r.series, r.series)
+        platform = _PLATFORM_ALL[lang] if r.platform == "all" else r.platform
+        expected = f"{_num(r.expected, lang)} ({_num(r.low, lang)}–{_num(r.high, lang)})"
+        direction = words.get(r.direction, (r.direction, r.direction))[0 if fr else 1]
+        level = words.get(r.severity, (r.severity, r.severity))[0 if fr else 1]
+        cells = [day, series, platform, _num(r.observed, lang), expected, direction, level]
+        body.append(
+            f'<tr class="alert alert-{esc(r.severity)}">'
+            + "".join(f"<td>{esc(c)}</td>" for c in cells)
+            + "</tr>"
+        )
+    table = table_html(head, body, css_class="kpi-table alerts")
+    return Fragment(f"{table}<p class='table-note'>{esc(note)}</p>")
+
+
+def pacing_html(pace: pd.DataFrame, *, lang: str = "en", currency: str = "EUR") -> Fragment:
+    """Targets of periods in progress: so far, projection with interval, chance to reach."""
+    fr = lang == "fr"
+    if pace is None or pace.empty:
+        none = (
+            "Aucun objectif sur une période en cours."
+            if fr
+            else "No target for a period in progress."
+        )
+        return Fragment(f"<p>{esc(none)}</p>")
+    cat = get_catalog()
+    head = (
+        [
+            "Indicateur",
+            "Période",
+            "Objectif",
+            "À date",
+            "Projection (intervalle à 80 %)",
+            "Chance d'atteindre",
+        ]
+        if fr
+        else ["KPI", "Period", "Target", "So far", "Projection (80 % interval)", "Chance to reach"]
+    )
+    body = []
+    for r in pace.itertuples(index=False):
+        kpi = cat[r.kpi]
+        label = kpi.label(lang) + ("" if r.platform == "all" else f" ({r.platform})")
+        when = format_period(r.period, lang)
+        if not _isna(r.elapsed) and not _isna(r.total):
+            when += f" — {int(r.elapsed)}/{int(r.total)} " + ("jours" if fr else "days")
+        if _isna(r.projected):
+            proj = r.reason or MISSING
+            chance = MISSING
+        else:
+            proj = (
+                f"{_num(r.projected, lang, kpi.unit, currency)} "
+                f"({_num(r.low, lang, kpi.unit, currency)} – "
+                f"{_num(r.high, lang, kpi.unit, currency)})"
+            )
+            chance = _pct(r.probability, lang)
+        cells = [
+            label,
+            when,
+            _num(r.target, lang, kpi.unit, currency),
+            _num(r.so_far, lang, kpi.unit, currency),
+            proj,
+            chance,
+        ]
+        body.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
+    return table_html(head, body, css_class="kpi-table pacing")
+
+
+def realism_html(realism: pd.DataFrame, *, lang: str = "en", currency: str = "EUR") -> Fragment:
+    """Targets against the minimum detectable change: can reaching them be seen at all?"""
+    fr = lang == "fr"
+    if realism is None or realism.empty:
+        return Fragment("<p>" + esc("Aucun objectif." if fr else "No target.") + "</p>")
+    cat = get_catalog()
+    head = (
+        [
+            "Indicateur",
+            "Valeur",
+            "Objectif",
+            "Écart à combler",
+            "Changement minimal détectable",
+            "Lecture",
+        ]
+        if fr
+        else ["KPI", "Value", "Target", "Gap to close", "Minimum detectable change", "Reading"]
+    )
+    reading = {
+        True: ("écart mesurable", "measurable gap"),
+        False: ("écart sous le seuil de bruit", "gap below the noise level"),
+    }
+    body = []
+    for r in realism.itertuples(index=False):
+        kpi = cat[r.kpi]
+        label = kpi.label(lang) + ("" if r.platform == "all" else f" ({r.platform})")
+        unit = "count" if kpi.unit == "count" else kpi.unit
+        read = MISSING if _isna(r.detectable) else reading[bool(r.detectable)][0 if fr else 1]
+        cells = [
+            label,
+            _num(r.value, lang, unit, currency),
+            _num(r.target, lang, unit, currency),
+            _num(r.needed, lang, unit, currency),
+            _num(r.mdc, lang, unit, currency),
+            read,
+        ]
+        body.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
+    return table_html(head, body, css_class="kpi-table realism")
+
+
+def statistics_note_html(
+    *, lang: str = "en", alpha: float = 0.05, power: float = 0.8, false_alarms: float = 1.0
+) -> Fragment:
+    """How to read verdicts, intervals, trends, alerts and pacing (the methods appendix)."""
+    a = _pct(alpha, lang)
+    conf = _pct(1 - alpha, lang)
+    pw = _pct(power, lang)
+    fa = format_value(false_alarms, "ratio", lang).rstrip("0").rstrip(",.")
+    if lang == "fr":
+        text = [
+            f"Chaque évolution est testée au seuil de {a} : « hausse » ou « baisse "
+            "significative » seulement si le test écarte le hasard ; sinon « variation "
+            "normale ». Les intervalles de confiance sont à "
+            f"{conf}. Parts de mentions : test de deux proportions. Taux sur les publications "
+            "(engagement, CTR) : rapport de sommes avec une variance robuste par publication "
+            "(bootstrap quand il y a peu de publications). Comptages quotidiens (impressions, "
+            "mentions, abonnés gagnés) : comparaison de taux de Poisson, ou binomiale négative "
+            "quand les jours varient plus que le hasard ne l'explique. Valeurs par publication "
+            "ou par mention : test de Mann–Whitney.",
+            "Tendances : pente de Theil–Sen et test de Mann–Kendall sur les dernières "
+            "périodes ; une tendance n'est signalée que si elle est significative.",
+            f"Changement minimal détectable : le plus petit changement que la période "
+            f"suivante pourrait montrer avec une puissance de {pw}, aux volumes actuels.",
+            f"Alertes : chaque jour est comparé à une référence des 8 semaines précédentes "
+            f"qui tient compte du jour de la semaine ; le seuil vise au plus {fa} fausse "
+            "alerte par client et par mois sur un historique calme.",
+            "Projection d'objectif : valeur attendue en fin de période au rythme des jours "
+            "écoulés, avec un intervalle à 80 % et la probabilité d'atteindre l'objectif.",
+        ]
+    else:
+        text = [
+            f"Every change is tested at the {a} level: a 'significant rise' or 'fall' only "
+            "when the test rules out chance; otherwise 'normal variation'. Confidence "
+            f"intervals are {conf}. Shares of mentions: two-proportion test. Rates over "
+            "posts (engagement, CTR): ratio of sums with a post-level robust variance "
+            "(bootstrap when posts are few). Daily counts (impressions, mentions, follows "
+            "gained): Poisson rate comparison, or negative binomial when days vary more "
+            "than chance explains. Per-post or per-mention values: Mann–Whitney test.",
+            "Trends: Theil–Sen slope and Mann–Kendall test over the last periods; a trend "
+            "is reported only when it is significant.",
+            "Minimum detectable change: the smallest change the next period could show "
+            f"with {pw} power at current volumes.",
+            "Alerts: each day is checked against a baseline of the previous 8 weeks that "
+            "knows day-of-week effects; the threshold allows at most "
+            f"{fa} false alarm per client and month on quiet history.",
+            "Target pacing: the end-of-period value expected at the pace of the elapsed "
+            "days, with an 80 % interval and the probability of reaching the target.",
+        ]
+    return Fragment("".join(f"<p>{esc(t)}</p>" for t in text))
