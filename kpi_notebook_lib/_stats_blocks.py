@@ -43,7 +43,7 @@ class StatsBlocks:
         a = self.alerts_table
         a = a[a["series"].isin(wanted)] if len(a) else a
         budget = self.client.settings.thresholds.false_alarms_per_month
-        return sh.alerts_html(a, lang=self.lang, budget=budget)
+        return sh.alerts_html(a, lang=self.lang, budget=budget, annotations=self.client.annotations)
 
     @cached_property
     def pacing_table(self) -> pd.DataFrame:

@@ -110,28 +110,30 @@ def _primary(settings: Any) -> list[str]:
 
 
 def _alert_lines(path: Path, lang: str) -> list[str]:
-    """One line per statistical alert of the period, with its evidence (observed vs the
-    expected range), strongest first."""
+    """One line per alert episode of the period (consecutive alert days of one series), with
+    its evidence: the peak day's observed value against the expected range; strongest first."""
     from .formatting import format_day
-    from .stats_html import SERIES_LABELS
+    from .stats_html import SERIES_LABELS, alert_episodes_table
 
     if not path.is_file():
         return []
-    a = pd.read_parquet(path)
-    if a.empty:
-        return []
-    a = a.sort_values(["severity", "date"], ascending=[False, True])
-    words = {"fr": ("attendu", "toutes"), "en": ("expected", "all")}[lang]
+    episodes = alert_episodes_table(pd.read_parquet(path))
+    words = {"fr": ("attendu", "jours", "pic"), "en": ("expected", "days", "peak")}[lang]
+
+    def n(v) -> str:
+        return format_value(round(float(v)), "count", lang)
+
     out = []
-    for r in a.itertuples(index=False):
-        day = format_day(pd.Timestamp(r.date).date(), lang)
+    for r in episodes.itertuples(index=False):
+        day = format_day(pd.Timestamp(r.start).date(), lang)
+        if r.days > 1:
+            day += f" – {format_day(pd.Timestamp(r.end).date(), lang)} ({r.days} {words[1]})"
         series = SERIES_LABELS[lang].get(r.series, r.series)
         where = "" if r.platform == "all" else f" ({r.platform})"
-
-        def n(v):
-            return format_value(round(float(v)), "count", lang)
-
-        out.append(f"{day} · {series}{where}: {n(r.observed)} ({words[0]} {n(r.low)}–{n(r.high)})")
+        out.append(
+            f"{day} · {series}{where}: {words[2]} {n(r.observed)} "
+            f"({words[0]} {n(r.low)}–{n(r.high)})"
+        )
     return out
 
 

@@ -15,6 +15,7 @@ from .html import Fragment, esc, table_html
 
 __all__ = [
     "SERIES_LABELS",
+    "alert_episodes_table",
     "alerts_html",
     "pacing_html",
     "realism_html",
@@ -59,8 +60,73 @@ def _num(v, lang: str, unit: str = "count", currency: str = "EUR") -> str:
     return format_value(v, unit, lang, currency=currency)
 
 
-def alerts_html(alerts: pd.DataFrame, *, lang: str = "en", budget: float | None = None) -> Fragment:
-    """The alerts of a period: day, series, platform, observed vs expected range.
+def alert_episodes_table(alerts: pd.DataFrame, annotations: pd.DataFrame | None = None):
+    """Alerts grouped into episodes (runs of consecutive alert days of one series), each with
+    its peak day (the most unlikely), the peak's expected range, and the client's annotations
+    that overlap it (a campaign that explains a spike).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``platform, series, direction, start, end, days, observed, expected, low, high,
+        severity, context``, strongest first then by date.
+    """
+    cols = [
+        "platform",
+        "series",
+        "direction",
+        "start",
+        "end",
+        "days",
+        "observed",
+        "expected",
+        "low",
+        "high",
+        "severity",
+        "context",
+    ]
+    if alerts is None or alerts.empty:
+        return pd.DataFrame(columns=cols)
+    a = alerts.copy()
+    a["date"] = pd.to_datetime(a["date"])
+    if "episode_start" not in a:
+        a["episode_start"] = a["date"]
+    keys = ["platform", "series", "direction", "episode_start"]
+    g = a.groupby(keys, sort=False)
+    peak = a.loc[g["p_value"].idxmin()].set_index(keys)
+    out = pd.DataFrame(
+        {
+            "start": g["date"].min(),
+            "end": g["date"].max(),
+            "days": g.size(),
+            "strong": g["severity"].agg(lambda x: bool((x == "strong").any())),
+        }
+    ).join(peak[["observed", "expected", "low", "high"]])
+    out["severity"] = np.where(out.pop("strong"), "strong", "alert")
+    out = out.reset_index().drop(columns="episode_start")
+    out["context"] = ""
+    if annotations is not None and len(annotations):
+        ann = annotations[annotations["kind"] != "comment"]
+        for i, r in out.iterrows():
+            first = pd.to_datetime(ann["date"])
+            last = pd.to_datetime(ann["end_date"]).fillna(first)
+            hit = ann[(first <= r["end"]) & (last >= r["start"])]
+            out.at[i, "context"] = "; ".join(
+                str(t) for t in hit["title"].where(hit["title"] != "", hit["text"]) if str(t)
+            )
+    out = out.sort_values(["severity", "start"], ascending=[False, True], ignore_index=True)
+    return out[cols]
+
+
+def alerts_html(
+    alerts: pd.DataFrame,
+    *,
+    lang: str = "en",
+    budget: float | None = None,
+    annotations: pd.DataFrame | None = None,
+) -> Fragment:
+    """The alerts of a period, one row per episode: dates, series, platform, the peak day's
+    observed value against its expected range, and the annotations that may explain it.
 
     Parameters
     ----------
@@ -68,6 +134,9 @@ def alerts_html(alerts: pd.DataFrame, *, lang: str = "en", budget: float | None 
         Output of :meth:`kpi_notebook_lib.workspace.Client.alerts`.
     budget : float, optional
         The false-alarm budget (alerts per month on quiet history), quoted under the table.
+    annotations : pandas.DataFrame, optional
+        The client's annotations (events, campaigns, incidents) shown beside the alerts they
+        overlap.
     """
     fr = lang == "fr"
     note = ""
@@ -75,34 +144,49 @@ def alerts_html(alerts: pd.DataFrame, *, lang: str = "en", budget: float | None 
         b = format_value(budget, "ratio", lang).rstrip("0").rstrip(",.")
         note = (
             f"Seuil réglé pour au plus {b} fausse alerte par mois sur un historique calme ; "
-            "la plage attendue tient compte du jour de la semaine."
+            "la plage attendue tient compte du jour de la semaine. Les jours d'alerte "
+            "consécutifs forment un épisode ; le pic est le jour le plus improbable."
             if fr
             else f"Threshold set for at most {b} false alarm a month on quiet history; the "
-            "expected range accounts for the day of the week."
+            "expected range accounts for the day of the week. Consecutive alert days form "
+            "one episode; the peak is its most unlikely day."
         )
-    if alerts is None or alerts.empty:
+    episodes = alert_episodes_table(alerts, annotations)
+    if episodes.empty:
         none = "Aucune alerte sur la période." if fr else "No alert in this period."
         return Fragment(f"<p>{esc(none)} {esc(note)}</p>")
     head = (
-        ["Jour", "Série", "Plateforme", "Observé", "Attendu", "Écart", "Niveau"]
+        ["Dates", "Série", "Plateforme", "Pic : observé", "Attendu (plage)", "Sens", "Contexte"]
         if fr
-        else ["Day", "Series", "Platform", "Observed", "Expected", "Deviation", "Level"]
+        else [
+            "Dates",
+            "Series",
+            "Platform",
+            "Peak: observed",
+            "Expected (range)",
+            "Kind",
+            "Context",
+        ]
     )
     words = {
         "spike": ("pic", "spike"),
         "drop": ("creux", "drop"),
-        "alert": ("alerte", "alert"),
         "strong": ("alerte forte", "strong alert"),
+        "alert": ("alerte", "alert"),
     }
     body = []
-    for r in alerts.sort_values(["date", "series"]).itertuples(index=False):
-        day = format_day(pd.Timestamp(r.date).date(), lang)
+    for r in episodes.itertuples(index=False):
+        first = format_day(pd.Timestamp(r.start).date(), lang)
+        dates = first
+        if r.days > 1:
+            last = format_day(pd.Timestamp(r.end).date(), lang)
+            dates = f"{first} – {last} ({r.days} " + ("jours" if fr else "days") + ")"
         series = SERIES_LABELS[lang].get(r.series, r.series)
         platform = _PLATFORM_ALL[lang] if r.platform == "all" else r.platform
-        expected = f"{_num(r.expected, lang)} ({_num(r.low, lang)}–{_num(r.high, lang)})"
-        direction = words.get(r.direction, (r.direction, r.direction))[0 if fr else 1]
-        level = words.get(r.severity, (r.severity, r.severity))[0 if fr else 1]
-        cells = [day, series, platform, _num(r.observed, lang), expected, direction, level]
+        expected = f"{_num(r.expected, lang)} ({_num(r.low, lang)} – {_num(r.high, lang)})"
+        kind = words.get(r.direction, (r.direction, r.direction))[0 if fr else 1]
+        kind += ", " + words[r.severity][0 if fr else 1]
+        cells = [dates, series, platform, _num(r.observed, lang), expected, kind, r.context]
         body.append(
             f'<tr class="alert alert-{esc(r.severity)}">'
             + "".join(f"<td>{esc(c)}</td>" for c in cells)
@@ -183,15 +267,21 @@ def realism_html(realism: pd.DataFrame, *, lang: str = "en", currency: str = "EU
         else ["KPI", "Value", "Target", "Gap to close", "Minimum detectable change", "Reading"]
     )
     reading = {
+        "met": ("objectif déjà atteint", "target already met"),
         True: ("écart mesurable", "measurable gap"),
-        False: ("écart sous le seuil de bruit", "gap below the noise level"),
+        False: (
+            "écart dans le bruit : son atteinte ne se distinguerait pas du hasard",
+            "gap within noise: reaching it could not be told from chance",
+        ),
     }
     body = []
     for r in realism.itertuples(index=False):
         kpi = cat[r.kpi]
         label = kpi.label(lang) + ("" if r.platform == "all" else f" ({r.platform})")
         unit = "count" if kpi.unit == "count" else kpi.unit
-        read = MISSING if _isna(r.detectable) else reading[bool(r.detectable)][0 if fr else 1]
+        met = not _isna(r.met) and bool(r.met)
+        key = "met" if met else (None if _isna(r.detectable) else bool(r.detectable))
+        read = MISSING if key is None else reading[key][0 if fr else 1]
         cells = [
             label,
             _num(r.value, lang, unit, currency),

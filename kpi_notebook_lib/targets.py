@@ -191,7 +191,8 @@ def target_realism(comparison: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The rows with a target: ``kpi, platform, value, target, needed`` (target − value),
-        ``mdc`` and ``detectable`` (True when ``|needed| >= mdc``, NA when either is NA).
+        ``mdc``, ``detectable`` (True when ``|needed| >= mdc``, NA when either is NA) and
+        ``met`` (the value already reaches the target, in the KPI's good direction).
     """
     rows = comparison[comparison["target"].notna()].copy()
     rows["needed"] = rows["target"].astype(float) - rows["value"].astype(float)
@@ -200,6 +201,11 @@ def target_realism(comparison: pd.DataFrame) -> pd.DataFrame:
     det[np.isnan(rows["needed"].to_numpy(dtype=float)) | np.isnan(mdc.to_numpy())] = pd.NA
     rows["mdc"] = mdc
     rows["detectable"] = det
-    return rows[["kpi", "platform", "value", "target", "needed", "mdc", "detectable"]].reset_index(
-        drop=True
-    )
+    cat = get_catalog()
+    hib = np.array([cat[k].higher_is_better for k in rows["kpi"]], dtype=bool)
+    needed = rows["needed"].to_numpy(dtype=float)
+    met = np.where(hib, needed <= 0, needed >= 0)
+    rows["met"] = pd.array(met, dtype="boolean")
+    rows.loc[np.isnan(needed), "met"] = pd.NA
+    cols = ["kpi", "platform", "value", "target", "needed", "mdc", "detectable", "met"]
+    return rows[cols].reset_index(drop=True)
