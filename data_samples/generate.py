@@ -7,7 +7,8 @@ Usage::
 
 Posts and audience are written as the platforms' own export files (``--layout raw``, the
 default: see ``_gen/raw_writers.py``) or as the toolkit's CSV templates (``--layout template``);
-mentions and conversions are always templates (no listening tool or CRM format is read).
+mentions and conversions are always templates (no listening tool or CRM format is read), and
+the competitor benchmarks are half-yearly template files named by their date range.
 
 The output is deterministic for a given seed: every client and table draws from its own
 generator derived from (seed, client id, table), so ``--client`` rebuilds one client with exactly
@@ -31,6 +32,7 @@ from _gen import (
     write_template_exports,
 )
 from _gen.raw_writers import as_ingested, write_raw_exports
+from _gen.writers import write_benchmark_exports
 
 DEFAULT_SEED = 20261126
 
@@ -76,6 +78,7 @@ def generate(
         else:
             write_template_exports(frames, client_dir)
             write_client_files(spec, frames, client_dir)
+        write_benchmark_exports(frames["benchmarks"], client_dir)
         counts[cid] = {t: len(f) for t, f in frames.items()}
     return counts
 

@@ -1,6 +1,6 @@
 """The canonical data model: the contract every importer writes to.
 
-Four long-form tables, stored per client under ``<workspace>/store/``:
+Five long-form tables, stored per client under ``<workspace>/store/``:
 
 ``posts``
     One row per published post with its lifetime metrics.
@@ -10,10 +10,15 @@ Four long-form tables, stored per client under ``<workspace>/store/``:
     One row per mention of, or comment to, the client or a named competitor.
 ``conversions``
     One row per day and traffic source.
+``benchmarks``
+    One row per brand (the client's or a competitor's), platform and local day: the *public*
+    figures a benchmarking tool collects for every brand alike (followers, posts, reactions,
+    comments, shares, views). Read by :mod:`kpi_notebook_lib.benchmarks`, never by the KPI
+    engine.
 
 Timestamps are stored in UTC (``datetime64[ns, UTC]``); period boundaries are applied later in
-the client's time zone. Dates (``audience.date``, ``conversions.date``) are local calendar days.
-A metric that a platform does not give is NA, never 0.
+the client's time zone. Dates (``audience.date``, ``conversions.date``, ``benchmarks.date``) are
+local calendar days. A metric that a platform does not give is NA, never 0.
 
 Every row also carries its provenance: ``source_file`` (path relative to the client folder),
 ``source_hash`` (SHA-256 of the file), ``source_row`` (1-based line in the file, as a spreadsheet
@@ -266,7 +271,37 @@ _CONVERSIONS = Table(
     metrics=tuple(c.name for c in _CONVERSION_METRICS),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (_POSTS, _AUDIENCE, _MENTIONS, _CONVERSIONS)}
+_BENCHMARK_METRICS = (
+    _count("followers", "Followers at the end of the day (public count)."),
+    _count("posts", "Posts published that day."),
+    _count("reactions", "Likes and reactions of that day's posts (public counts, summed)."),
+    _count("comments", "Comments on that day's posts (public counts, summed)."),
+    _count("shares", "Shares and reposts of that day's posts (public counts, summed)."),
+    _count("views", "Views of that day's posts, where the platform shows them publicly."),
+)
+
+_BENCHMARKS = Table(
+    "benchmarks",
+    (
+        Column("client", "string", required=True),
+        Column(
+            "brand",
+            "string",
+            required=True,
+            description="Brand measured: the client's id or a competitor's id (as in mentions).",
+        ),
+        Column("platform", "string", required=True),
+        Column("date", "date", required=True, description="Local day, in the client's zone."),
+        *_BENCHMARK_METRICS,
+    ),
+    key=("client", "brand", "platform", "date"),
+    description="Public figures per brand, platform and local day (competitor benchmarks).",
+    metrics=tuple(c.name for c in _BENCHMARK_METRICS),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (_POSTS, _AUDIENCE, _MENTIONS, _CONVERSIONS, _BENCHMARKS)
+}
 
 _PANDAS_DTYPES = {
     "string": "string",

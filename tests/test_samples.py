@@ -30,6 +30,8 @@ sys.path.insert(0, str(WS))
 from _gen import CLIENTS as SPECS  # noqa: E402
 from _gen import build_client  # noqa: E402
 from _gen.raw_writers import TEMPLATE_AUDIENCE  # noqa: E402
+from _gen.timeline import local_days  # noqa: E402
+from _gen.writers import BENCHMARK_WINDOWS  # noqa: E402
 from generate import DEFAULT_SEED  # noqa: E402
 
 CLIENTS = ("boulangerie-dupont", "logiciel-pilote", "threadline-fashion")
@@ -50,6 +52,8 @@ def _template_files(cid: str) -> dict[Path, str]:
     for platform in _settings(cid).accounts:
         if platform in TEMPLATE_AUDIENCE:
             files[exports / platform / "followers.csv"] = "audience"
+    for first, last in BENCHMARK_WINDOWS:
+        files[exports / "benchmarks" / f"benchmark_{first}_{last}.csv"] = "benchmarks"
     return files
 
 
@@ -65,14 +69,16 @@ def tables() -> dict[str, dict[str, pd.DataFrame]]:
         for path, table in _template_files(cid).items():
             rows, failures = read_template(path, table, ctx)
             assert failures.empty, f"{path}: {failures.head().to_dict('records')}"
-            if table in parts:  # followers.csv: the generator's follower counts, as committed
+            if table == "audience":  # followers.csv: the generator's follower counts, as committed
                 key = ["platform", "account", "date"]
                 merged = parts[table].merge(schema.coerce(table, rows), on=key, how="inner")
                 assert len(merged) == len(rows), path
                 assert (merged["followers_x"] == merged["followers_y"]).all(), path
                 continue
-            frame = rows.assign(source_file=str(path.relative_to(WS)))
-            parts[table] = schema.coerce(table, frame)
+            frame = schema.coerce(table, rows.assign(source_file=str(path.relative_to(WS))))
+            if table in parts:  # benchmarks: one file per half-year
+                frame = pd.concat([parts[table], frame], ignore_index=True)
+            parts[table] = frame
         out[cid] = parts
     return out
 
@@ -245,6 +251,81 @@ def test_conversions_are_consistent(tables):
         assert spend.any() and c.loc[spend, "campaign"].notna().all()
         assert (c.loc[spend, "source"] != "other").all()
         assert (c.loc[c["sales"] == 0, "revenue"] == 0).all()
+
+
+def _windows_of(path: Path) -> tuple[pd.Timestamp, pd.Timestamp]:
+    _, first, last = path.stem.split("_")
+    return pd.Timestamp(first), pd.Timestamp(last)
+
+
+def test_benchmark_exports_cover_every_day_once(tables):
+    days = local_days()
+    for cid, frames in tables.items():
+        spec = SPECS[cid]
+        folder = WS / "clients" / cid / "exports" / "benchmarks"
+        files = sorted(folder.glob("*.csv"))
+        assert [_windows_of(f) for f in files] == [
+            (pd.Timestamp(a), pd.Timestamp(b)) for a, b in BENCHMARK_WINDOWS
+        ]
+        assert _windows_of(files[0])[0] == days[0] and _windows_of(files[-1])[1] == days[-1]
+        b = frames["benchmarks"]
+        for f in files:
+            first, last = _windows_of(f)
+            mine = b[b["source_file"].str.endswith(f.name)]
+            assert mine["date"].between(first, last).all(), f
+        series = {(spec.brand, p) for p in spec.benchmark_platforms} | {
+            (r.id, p) for r in spec.rivals for p in r.platforms
+        }
+        assert set(map(tuple, b[["brand", "platform"]].drop_duplicates().to_numpy())) == series
+        assert len(b) == len(series) * len(days)  # one row per brand, platform and day
+        assert b[["followers", "posts", "reactions", "comments", "shares"]].notna().all().all()
+        public = b["platform"].isin(["tiktok", "youtube"])
+        assert b.loc[public, "views"].notna().all() and b.loc[~public, "views"].isna().all()
+
+
+def test_benchmark_client_rows_are_its_own_exports(tables):
+    """The client's public figures in the benchmark file are its own posts' counts summed per
+    local day and its own follower counts: one truth, not two."""
+    for cid, frames in tables.items():
+        spec = SPECS[cid]
+        b = frames["benchmarks"]
+        posts, audience = frames["posts"], frames["audience"]
+        day = posts["published_at"].dt.tz_convert(spec.timezone).dt.tz_localize(None)
+        posts = posts.assign(date=day.dt.normalize().astype("datetime64[ns]"))
+        for platform in spec.benchmark_platforms:
+            mine = b[(b["brand"] == cid) & (b["platform"] == platform)].set_index("date")
+            p = posts[posts["platform"] == platform].groupby("date")
+            expected = pd.DataFrame({
+                "posts": p.size(),
+                **{c: p[c].sum() for c in ("reactions", "comments", "shares")},
+            }).reindex(mine.index, fill_value=0)
+            for c in expected:
+                assert (mine[c].astype(int) == expected[c].astype(int)).all(), (cid, platform, c)
+            if platform in ("tiktok", "youtube"):
+                views = p["views"].sum().reindex(mine.index, fill_value=0)
+                assert (mine["views"].astype(int) == views.astype(int)).all(), (cid, platform)
+            a = audience[audience["platform"] == platform].set_index("date")["followers"]
+            assert (mine["followers"] == a.reindex(mine.index)).all(), (cid, platform)
+
+
+def test_benchmark_competitors_are_bigger_and_smaller(tables):
+    for cid, frames in tables.items():
+        spec = SPECS[cid]
+        b = frames["benchmarks"]
+        main = spec.benchmark_platforms[0]
+        on = b[b["platform"] == main]
+        end = on[on["date"] == on["date"].max()].set_index("brand")["followers"].astype(float)
+        start = on[on["date"] == on["date"].min()].set_index("brand")["followers"]
+        own = end.pop(cid)
+        assert (end > own).any() and (end < own).any(), (cid, end.to_dict(), own)
+        assert (end > start.drop(cid).astype(float)).all()  # every account grows
+        rivals = on[on["brand"] != cid]
+        # posts and public interactions follow the sector's weekday pattern
+        weekday = rivals["date"].dt.day_of_week
+        inter = rivals[["reactions", "comments", "shares"]].sum(axis=1).astype(float)
+        for values in (rivals["posts"].astype(float), inter):
+            by_day = values.groupby(weekday).mean()
+            assert np.corrcoef(by_day, spec.weekly)[0, 1] > 0.5, cid
 
 
 def test_hostile_caption_is_kept():

@@ -32,6 +32,7 @@ from _gen.raw_writers import (  # noqa: E402
     TEMPLATE_AUDIENCE,
     WINDOWS,
 )
+from _gen.writers import BENCHMARK_WINDOWS  # noqa: E402
 from generate import DEFAULT_SEED  # noqa: E402
 
 _META_NAME = re.compile(r"^[A-Z][a-z]{2}-\d{2}-\d{4}_[A-Z][a-z]{2}-\d{2}-\d{4}_\d{10}(\.csv)?$")
@@ -140,7 +141,10 @@ def test_every_file_is_recognised(ingested):
             "exports/listening/mentions.csv",
             "exports/crm/conversions.csv",
             *(f"exports/{p}/followers.csv" for p in TEMPLATE_AUDIENCE if p in spec.platforms),
+            *(f"exports/benchmarks/benchmark_{a}_{b}.csv" for a, b in BENCHMARK_WINDOWS),
         }
+        bench = templates[templates["file"].str.startswith("exports/benchmarks/")]
+        assert set(bench["importer"]) == {"template.benchmarks"}
 
 
 def test_nothing_is_quarantined(ingested):
@@ -210,3 +214,44 @@ def test_audience_round_trip(ingested, frames):
                 _same(got[col], exp[col], (cid, platform, col))
             absent = [c for c in TABLES["audience"].metrics if c not in carried]
             assert got[absent].isna().all().all(), (cid, platform)
+
+
+def test_benchmarks_round_trip(ingested, frames):
+    ws, _ = ingested
+    cols = ["brand", "platform", "date", "followers", "posts", "reactions", "comments",
+            "shares", "views"]
+    for cid in CLIENTS:
+        stored = ws.store.read(cid, "benchmarks")
+        exp = frames[cid]["benchmarks"]
+        assert len(stored) == len(exp), cid
+        key = ["brand", "platform", "date"]
+        got = stored.sort_values(key, ignore_index=True)
+        exp = exp.sort_values(key, ignore_index=True)
+        for col in cols:
+            _same(got[col], exp[col], (cid, "benchmarks", col))
+        # each half-year file is dated by the last day in its name
+        last = got.groupby("source_file")["date"].max().dt.tz_localize("UTC")
+        first_export = got.groupby("source_file")["exported_at"].first()
+        assert (first_export == last.reindex(first_export.index)).all(), cid
+
+
+def test_benchmark_client_rows_agree_with_the_stored_exports(ingested):
+    """After ingest, the client's rows of the benchmark file equal what the toolkit derives
+    from its own stored posts and audience (public columns only)."""
+    from kpi_notebook_lib.benchmarks import benchmark_table
+
+    ws, _ = ingested
+    for cid, spec in CLIENTS.items():
+        data = {t: ws.store.read(cid, t) for t in ("benchmarks", "posts", "audience")}
+        own = data["benchmarks"]["brand"] == cid
+        kw = {"periods": ["2025-03", "2026-10"], "client": cid, "tz": spec.timezone}
+        from_file = benchmark_table({"benchmarks": data["benchmarks"][own]}, **kw)
+        derived = benchmark_table({"posts": data["posts"], "audience": data["audience"]}, **kw)
+        a, b = (
+            t[t["platform"].isin(spec.benchmark_platforms) & (t["metric"] != "share_of_voice")]
+            .reset_index(drop=True)
+            for t in (from_file, derived)
+        )
+        assert len(a) == len(b) == 2 * 6 * len(spec.benchmark_platforms)
+        assert b["note"].str.contains("derived from the client's own exports").all()
+        pd.testing.assert_frame_equal(a.drop(columns="note"), b.drop(columns="note"))

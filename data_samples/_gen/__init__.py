@@ -2,7 +2,7 @@
 
 Modules by job: ``specs`` (plain data types) and ``client_*`` (the three clients), ``timeline``
 (calendar, seasonality, seeds), ``ids`` (platform-shaped ids), ``texts*`` (caption and mention
-banks), ``authors``, ``build_*`` (numpy builders of the four canonical tables), ``build``
+banks), ``authors``, ``build_*`` (numpy builders of the five canonical tables), ``build``
 (one client's tables), ``writers`` (template CSV files), ``targets`` and ``extras`` (client.yml,
 logo, targets, annotations).
 """

@@ -1,4 +1,4 @@
-"""Build one client's four canonical tables in memory (no writing here)."""
+"""Build one client's five canonical tables in memory (no writing here)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .build_audience import audience_frame, follower_paths
+from .build_benchmarks import benchmarks_frame
 from .build_conversions import conversions_frame
 from .build_mentions import mentions_frame
 from .build_posts import posts_frame
@@ -30,7 +31,7 @@ def _daily(values: pd.Series, day_index: np.ndarray, mask: np.ndarray, n: int) -
 
 
 def build_client(spec: ClientSpec, seed: int) -> dict[str, pd.DataFrame]:
-    """The four canonical tables of one client, without ``client`` and provenance columns.
+    """The five canonical tables of one client, without ``client`` and provenance columns.
 
     Parameters
     ----------
@@ -43,9 +44,10 @@ def build_client(spec: ClientSpec, seed: int) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict
-        ``posts``, ``audience``, ``mentions``, ``conversions`` DataFrames with canonical column
-        names and dtypes. Columns starting with ``_`` are private (e.g. the intended tone of a
-        mention) and are not written.
+        ``posts``, ``audience``, ``mentions``, ``conversions``, ``benchmarks`` DataFrames with
+        canonical column names and dtypes (the client's own rows of ``benchmarks`` are derived
+        from its posts and audience). Columns starting with ``_`` are private (e.g. the
+        intended tone of a mention) and are not written.
     """
     days = local_days()
     n = len(days)
@@ -63,7 +65,10 @@ def build_client(spec: ClientSpec, seed: int) -> dict[str, pd.DataFrame]:
     mentions = mentions_frame(spec, days, posts, sub_rng(seed, spec.id, "mentions"))
     conversions = conversions_frame(spec, days, clicks, sub_rng(seed, spec.id, "conversions"))
     _inject_hostile(spec, posts, mentions)
-    return {"posts": posts, "audience": audience, "mentions": mentions, "conversions": conversions}
+    frames = {"posts": posts, "audience": audience, "mentions": mentions,
+              "conversions": conversions}
+    frames["benchmarks"] = benchmarks_frame(spec, frames, days, seed)
+    return frames
 
 
 def _inject_hostile(spec: ClientSpec, posts: pd.DataFrame, mentions: pd.DataFrame) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date as d
 
-from .specs import Campaign, ClientSpec, Event, PlatformSpec
+from .specs import Campaign, ClientSpec, Event, PlatformSpec, RivalSpec
 
 __all__ = ["BAKERY"]
 
@@ -112,4 +112,9 @@ BAKERY = ClientSpec(
         "collect doublées (406 commandes, 6 815 €) et 61 demandes de devis traiteur. Part de voix "
         "à 55 %, juste sous l'objectif.",
     },
+    benchmark_platforms=("instagram", "facebook"),
+    rivals=(
+        RivalSpec("maison-martin", ("instagram", "facebook"), 1.9, 1.2, 1.4, 0.8),
+        RivalSpec("pains-et-co", ("instagram",), 0.45, 1.5, 0.8, 1.3),
+    ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date as d
 
-from .specs import Campaign, ClientSpec, Event, PlatformSpec
+from .specs import Campaign, ClientSpec, Event, PlatformSpec, RivalSpec
 
 __all__ = ["FASHION"]
 
@@ -118,4 +118,10 @@ FASHION = ClientSpec(
         "Northwear's influencer push doubled their mentions. Only 4 ambassadors vs 6 targeted: "
         "re-engage our regular creators before Black Friday.",
     },
+    benchmark_platforms=("instagram", "tiktok"),
+    rivals=(
+        RivalSpec("loom-and-lane", ("instagram", "tiktok"), 1.6, 0.8, 1.2, 0.85),
+        RivalSpec("northwear", ("instagram", "tiktok"), 0.7, 1.15, 1.1, 1.0),
+        RivalSpec("atelier-nine", ("instagram",), 0.3, 1.3, 0.7, 1.4),
+    ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date as d
 
-from .specs import Campaign, ClientSpec, Event, PlatformSpec
+from .specs import Campaign, ClientSpec, Event, PlatformSpec, RivalSpec
 
 __all__ = ["SOFTWARE"]
 
@@ -111,4 +111,10 @@ SOFTWARE = ClientSpec(
         "avec davantage de questions et de critiques sur le prix. Pour novembre : réallouer 30 % "
         "du budget vers le retargeting et publier une FAQ tarifaire.",
     },
+    benchmark_platforms=("linkedin", "x"),
+    rivals=(
+        RivalSpec("planeo", ("linkedin", "x"), 2.3, 0.9, 1.3, 0.7),
+        RivalSpec("orkestra-rh", ("linkedin",), 0.6, 1.4, 0.9, 1.1),
+        RivalSpec("tempora", ("linkedin",), 0.35, 1.1, 0.6, 1.2),
+    ),
 )

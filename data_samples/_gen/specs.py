@@ -15,6 +15,7 @@ __all__ = [
     "ClientSpec",
     "Event",
     "PlatformSpec",
+    "RivalSpec",
 ]
 
 #: First and last local day of the sample data (inclusive).
@@ -47,6 +48,34 @@ class PlatformSpec:
     engagement: float
     formats: dict[str, float]
     page_id: str = ""
+
+
+@dataclass(frozen=True)
+class RivalSpec:
+    """A competitor's public accounts, relative to the client's same platform.
+
+    Attributes
+    ----------
+    id : str
+        Competitor id (as in ``competitors`` and ``mentions.brand``).
+    platforms : tuple of str
+        Platforms where the competitor is active (among the benchmarked ones).
+    size : float
+        Followers on the first day, relative to the client's.
+    growth : float
+        Exponent on the client's growth factor over the period (1: same growth rate).
+    cadence : float
+        Posts per week, relative to the client's.
+    engagement : float
+        Public interactions per post per follower, relative to the client's.
+    """
+
+    id: str
+    platforms: tuple[str, ...]
+    size: float
+    growth: float
+    cadence: float
+    engagement: float
 
 
 @dataclass(frozen=True)
@@ -119,6 +148,10 @@ class ClientSpec:
     competitor_push: tuple[str, date, date, float] | None = None
     #: Platform → share of the client's mentions.
     mention_platforms: dict[str, float] = field(default_factory=dict)
+    #: Platforms the agency's benchmarking tool tracks (the client's main ones).
+    benchmark_platforms: tuple[str, ...] = ()
+    #: The competitors' public accounts on those platforms.
+    rivals: tuple[RivalSpec, ...] = ()
 
     @property
     def brand(self) -> str:

@@ -5,13 +5,14 @@ dates ``YYYY-MM-DD``, NA as an empty cell, booleans ``true``/``false``. Every fi
 ``exported_at`` column (the day after the last day of data), so that ingesting the samples never
 falls back on file modification times. The platforms' own export formats are written by
 :mod:`_gen.raw_writers`; the sample workspace keeps templates only for what no platform exports
-(mentions, conversions, and the follower counts of X, LinkedIn and YouTube).
+(mentions, conversions, the follower counts of X, LinkedIn and YouTube, and the competitor
+benchmarks: :func:`write_benchmark_exports`).
 """
 
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -19,13 +20,15 @@ import pandas as pd
 from kpi_notebook_lib.io.template import template_header
 from kpi_notebook_lib.schema import TABLES
 
-from .specs import END
+from .specs import END, START
 from .timeline import fmt_ts
 
 __all__ = [
+    "BENCHMARK_WINDOWS",
     "EXPORTED_AT",
     "TEMPLATE_COLUMNS",
     "format_frame",
+    "write_benchmark_exports",
     "write_csv",
     "write_template",
     "write_template_exports",
@@ -48,6 +51,7 @@ _SORT = {
     "audience": ["date"],
     "mentions": ["published_at", "platform", "mention_id"],
     "conversions": ["date", "source"],
+    "benchmarks": ["date", "brand", "platform"],
 }
 
 
@@ -141,3 +145,32 @@ def write_template_exports(
     if "conversions" in tables:
         targets.append(("conversions", frames["conversions"], exports / "crm" / "conversions.csv"))
     return [write_template(table, data, path) for table, data, path in targets]
+
+
+def _half_years() -> tuple[tuple[date, date], ...]:
+    out, first = [], START
+    while first <= END:
+        nxt = date(first.year + (first.month > 6), 7 if first.month <= 6 else 1, 1)
+        out.append((first, min(nxt - timedelta(days=1), END)))
+        first = nxt
+    return tuple(out)
+
+
+#: One benchmark export per half-year (inclusive local days), the last one up to the end.
+BENCHMARK_WINDOWS: tuple[tuple[date, date], ...] = _half_years()
+
+
+def write_benchmark_exports(frame: pd.DataFrame, client_dir: Path) -> list[Path]:
+    """Write the ``benchmarks`` frame as a benchmarking tool's half-yearly exports.
+
+    ``exports/benchmarks/benchmark_<from>_<to>.csv``, template header (``brand, platform,
+    date, followers, posts, reactions, comments, shares, views``), no ``exported_at`` column:
+    the date range in the name dates each file (its last day), as for the platforms' exports.
+    """
+    folder = Path(client_dir) / "exports" / "benchmarks"
+    paths = []
+    for first, last in BENCHMARK_WINDOWS:
+        days = frame["date"].between(pd.Timestamp(first), pd.Timestamp(last))
+        path = folder / f"benchmark_{first.isoformat()}_{last.isoformat()}.csv"
+        paths.append(write_template("benchmarks", frame[days], path, exported_at=None))
+    return paths

@@ -6,6 +6,16 @@ hand-kept figures), users fill a CSV whose header uses the canonical column name
 omitted: it comes from the folder. Timestamps are ISO 8601; one without an offset is read in the
 client's time zone (a local time that does not exist or exists twice at a DST change is
 quarantined, not guessed). Dates are ``YYYY-MM-DD``.
+
+When the export time is not given by an ``exported_at`` column, a date range in the file (or
+folder) name, as benchmarking tools write it (``benchmark_2026-07-01_2026-11-25.csv``), dates
+the file at the range's last day, as the platform importers do; else ingest falls back on the
+file's modification time.
+
+The ``benchmarks`` template (``brand, platform, date, followers, posts, reactions, comments,
+shares, views``) holds the public figures of the client's and its competitors' accounts, one
+row per brand, platform and local day, as a benchmarking tool exports them or as they are
+noted by hand.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..schema import PROVENANCE, TABLES
+from ._csv import date_range_in_name
 from .base import FileHead, ImportContext, Importer, ParsedFile, register
 from .normalize import clean_text, parse_bools, parse_numbers
 
@@ -28,7 +39,10 @@ _SIGNATURES = {
     "audience": {"platform", "account", "date", "followers"},
     "mentions": {"platform", "mention_id", "published_at", "brand"},
     "conversions": {"date", "source"},
+    "benchmarks": {"brand", "platform", "date"},
 }
+#: Order in which headers are matched against the templates.
+_ORDER = ("posts", "mentions", "audience", "conversions", "benchmarks")
 _PROVENANCE = {c.name for c in PROVENANCE} - {"exported_at"}
 
 
@@ -48,7 +62,7 @@ def _table_of(header: list[str]) -> str | None:
     known = set().union(*(TABLES[t].names for t in TABLES)) | {"exported_at"}
     if not cols <= known:
         return None
-    for table in ("posts", "mentions", "audience", "conversions"):
+    for table in _ORDER:
         if _SIGNATURES[table] <= cols and cols <= set(TABLES[table].names) | {"exported_at"}:
             return table
     return None
@@ -175,7 +189,7 @@ class TemplateImporter(Importer):
 
     name = "template"
     platform = None
-    tables = ("posts", "audience", "mentions", "conversions")
+    tables = _ORDER
     description = "CSV with the canonical column names of one table (see `kpi templates`)"
     priority = 100  # exact header match: cheap and unambiguous
 
@@ -189,6 +203,8 @@ class TemplateImporter(Importer):
         exported = None
         if "exported_at" in rows and rows["exported_at"].notna().any():
             exported = rows["exported_at"].max()
+        elif (span := date_range_in_name(path)) is not None:
+            exported = span[1].tz_localize("UTC")
         platform = None
         if "platform" in rows and rows["platform"].nunique() == 1:
             platform = str(rows["platform"].iloc[0])
