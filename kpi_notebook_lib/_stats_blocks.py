@@ -64,6 +64,15 @@ class StatsBlocks:
         realism = target_realism(rows)
         return sh.realism_html(realism, lang=self.lang, currency=self.currency)
 
+    def benchmarks(self, platform: str = "all") -> Fragment:
+        """Fair competitor benchmark for the period (public figures only, same formulas)."""
+        names = {self.client.brand: self.client.settings.name}
+        names.update({c.id: c.name for c in self.client.settings.competitors})
+        table = self.client.benchmarks(self.period)
+        return sh.benchmarks_html(
+            table, names=names, lang=self.lang, platform=platform, period=self.period.label
+        )
+
     def statistics_note(self) -> Fragment:
         """How the verdicts, intervals, trends, alerts and pacing are computed."""
         t = self.client.settings.thresholds

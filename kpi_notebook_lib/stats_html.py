@@ -17,6 +17,7 @@ __all__ = [
     "SERIES_LABELS",
     "alert_episodes_table",
     "alerts_html",
+    "benchmarks_html",
     "pacing_html",
     "realism_html",
     "statistics_note_html",
@@ -343,3 +344,112 @@ def statistics_note_html(
             "days, with an 80 % interval and the probability of reaching the target.",
         ]
     return Fragment("".join(f"<p>{esc(t)}</p>" for t in text))
+
+
+_BENCH_COLUMNS = {
+    "followers": ("Abonnés", "Followers"),
+    "follower_growth_pct": ("Croissance", "Growth"),
+    "posts": ("Publications", "Posts"),
+    "interactions_per_post": ("Interactions par publication", "Interactions per post"),
+    "interactions_per_1000_followers": (
+        "Interactions / publication / 1 000 abonnés (IC 95 %)",
+        "Interactions / post / 1,000 followers (95 % CI)",
+    ),
+    "share_of_voice": ("Part de voix (IC 95 %)", "Share of voice (95 % CI)"),
+}
+
+
+def _fair_note(note: str, lang: str) -> str:
+    """The benchmark's fairness note ("over instagram (…); left out: x, y") in words."""
+    import re
+
+    m = re.match(r"over (.+?) \(every compared brand has data there\)(?:; left out: (.+))?", note)
+    if not m:
+        return ""
+    used, left = m.group(1), m.group(2)
+    if lang == "fr":
+        text = f"Comparaison sur {used}, où toutes les marques comparées ont des données"
+        return text + (f" (hors {left})." if left else ".")
+    text = f"Compared on {used}, where every compared brand has data"
+    return text + (f" (leaving out {left})." if left else ".")
+
+
+def benchmarks_html(
+    table: pd.DataFrame,
+    *,
+    names: dict[str, str],
+    lang: str = "en",
+    platform: str = "all",
+    period: str | None = None,
+) -> Fragment:
+    """Fair competitor benchmark: the same public-only formulas for every brand.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :meth:`kpi_notebook_lib.workspace.Client.benchmarks`.
+    names : dict
+        Brand id → display name (client first).
+    """
+    from .benchmarks import METRIC_UNITS, rank_brands
+
+    fr = lang == "fr"
+    t = table[table["platform"] == platform]
+    if period is not None:
+        t = t[t["period"] == period]
+    if t.empty or t["value"].isna().all():
+        none = (
+            "Pas de données publiques de concurrents sur la période."
+            if fr
+            else "No public competitor data for this period."
+        )
+        return Fragment(f"<p>{esc(none)}</p>")
+    head = ["Marque" if fr else "Brand"] + [v[0 if fr else 1] for v in _BENCH_COLUMNS.values()]
+    body = []
+    for brand in names:
+        rows = t[t["brand"] == brand].set_index("metric")
+        if rows.empty:
+            continue
+        cells = [names[brand]]
+        for metric in _BENCH_COLUMNS:
+            if metric not in rows.index:
+                cells.append(MISSING)
+                continue
+            r = rows.loc[metric]
+            unit = METRIC_UNITS[metric]
+            txt = _num(r["value"], lang, unit)
+            if not _isna(r["low"]) and not _isna(r["high"]):
+                txt += f" ({_num(r['low'], lang, unit)} – {_num(r['high'], lang, unit)})"
+            cells.append(txt)
+        body.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
+    notes = t["note"].dropna()
+    lead = _fair_note(str(notes.iloc[0]), lang) if len(notes) else ""
+    sentences = []
+    for metric in ("interactions_per_1000_followers", "share_of_voice"):
+        ranked = rank_brands(t, metric, platform=platform)
+        ranked = ranked[ranked["rank"] == 1]
+        if ranked.empty:
+            continue
+        top = ranked.iloc[0]
+        who = names.get(top["brand"], top["brand"])
+        label = _BENCH_COLUMNS[metric][0 if fr else 1].split(" (")[0].lower()
+        clear = top["clear_lead"]
+        if _isna(clear):
+            continue
+        if bool(clear):
+            sentences.append(
+                f"{who} mène nettement en {label} (intervalles disjoints)."
+                if fr
+                else f"{who} clearly leads on {label} (intervals do not overlap)."
+            )
+        else:
+            sentences.append(
+                f"{who} est en tête en {label}, mais son intervalle recoupe celui du suivant : "
+                "pas de leader net."
+                if fr
+                else f"{who} is first on {label}, but its interval overlaps the next "
+                "brand's: no clear leader."
+            )
+    table_ = table_html(head, body, css_class="kpi-table benchmarks")
+    after = "".join(f"<p>{esc(s)}</p>" for s in sentences)
+    return Fragment(f"<p>{esc(lead)}</p>{table_}{after}")

@@ -484,6 +484,34 @@ class Client:
 
         return pace_targets(self, as_of=as_of)
 
+    def benchmarks(
+        self, period: str | Period | list, *, brands: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Fair benchmark against the competitors: the same public-only formulas for every
+        brand (:func:`kpi_notebook_lib.benchmarks.query_benchmarks`) — followers, growth,
+        posts, public interactions per post and per 1,000 followers, share of voice with its
+        95 % interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Long-form ``client, brand, platform, period, metric, value, low, high, n, note``.
+        """
+        from .benchmarks import query_benchmarks
+
+        self.workspace.ensure_ingested(self.id)
+        store = self.workspace.store
+        periods = period if isinstance(period, list) else self.check_period(period)
+        tables = ("benchmarks", "mentions", "posts", "audience")
+        return query_benchmarks(
+            {t: store.paths(t, [self.id]) or None for t in tables},
+            periods=periods,
+            client=self.id,
+            brands=brands or [self.brand, *(c.id for c in self.settings.competitors)],
+            tz=self.settings.timezone,
+            own_brand=self.brand,
+        )
+
     def units(self, periods: list[Period]) -> dict[str, pd.DataFrame]:
         """Posts, mentions and days of ``periods``, one row per unit (see
         :func:`kpi_notebook_lib.units.unit_tables`): what the significance tests run on."""

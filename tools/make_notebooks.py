@@ -34,6 +34,11 @@ TITLES = {
 EXTRA = {
     "visibility": [
         'sec.breakdown("platform")',
+        (
+            "Concurrents : données publiques comparées",
+            "Competitors: public figures compared",
+            "sec.benchmarks()",
+        ),
         'sec.breakdown("format", kpi="reach")',
         ("Meilleures publications (portée)", "Top posts (reach)", "sec.top_posts()"),
         ("Publications les moins vues", "Flop posts (reach)", "sec.top_posts(flop=True)"),
