@@ -103,7 +103,8 @@ def _nice(value: float, unit: str) -> float:
 
 def targets_frame(spec: ClientSpec, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """``kpi, platform, period, target`` rows: monthly targets for every primary KPI,
-    a few period overrides, per-platform targets for two KPIs and a weekly posting target."""
+    a few period overrides, an annual target, per-platform targets for two KPIs and a weekly
+    posting target."""
     cat = get_catalog()
     est = monthly_estimates(spec, frames)
     ref = est.loc[list(_REFERENCE)].mean()
@@ -131,6 +132,10 @@ def targets_frame(spec: ClientSpec, frames: dict[str, pd.DataFrame]) -> pd.DataF
     add(visibility, "all", "2026-Q3", ref[visibility] * 3 * 1.05)
     if "leads" in spec.primary_kpis:
         add("leads", "all", "quarter", ref["leads"] * 3 * 1.05)
+    # an annual target, paced year to date by the dashboard
+    annual = next((k for k in ("leads", "sales", "revenue") if k in spec.primary_kpis), None)
+    if annual:
+        add(annual, "all", "2026", ref[annual] * 12 * 1.05)
     main = max(spec.platforms, key=lambda p: spec.platforms[p].followers_end)
     est_main = monthly_estimates(spec, frames, main).loc[list(_REFERENCE)].mean()
     add(visibility, main, "month", est_main[visibility] * 1.1)
