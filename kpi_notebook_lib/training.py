@@ -17,12 +17,15 @@ __all__ = [
     "CANDIDATES",
     "CRITERIA",
     "check_candidates",
+    "check_false_alarm_share",
     "check_fired_rules",
     "check_levels",
     "check_natures",
     "check_objective_kpis",
     "check_off_track",
+    "check_significant",
     "check_target",
+    "check_within_noise",
 ]
 
 #: The criteria of a good KPI (the method's article), with a one-line definition.
@@ -247,3 +250,70 @@ def check_fired_rules(answer: set[str], actions: pd.DataFrame, lang: str = "fr")
             )
         )
     return _t(lang, "Exact.", "Right.")
+
+
+def check_significant(answer: set[str], comparison: pd.DataFrame, kpis, lang: str = "fr") -> str:
+    """Check the KPIs (among ``kpis``, all platforms) whose change is significant."""
+    rows = comparison[(comparison["platform"] == "all") & comparison["kpi"].isin(list(kpis))]
+    expected = set(rows.loc[rows["verdict"].isin(["rise", "fall"]), "kpi"])
+    if set(answer or ()) != expected:
+        raise AssertionError(
+            _t(
+                lang,
+                "Gardez les lignes dont `verdict` vaut `rise` ou `fall` : "
+                f"{len(expected)} KPI. Une évolution « dans la variation normale » (`noise`) "
+                "n'est ni une hausse ni une baisse, même si elle paraît grande.",
+                "Keep the rows whose `verdict` is `rise` or `fall`: "
+                f"{len(expected)} KPIs. A change within normal variation (`noise`) is neither a "
+                "rise nor a fall, however large it looks.",
+            )
+        )
+    return _t(
+        lang,
+        "Exact : seules ces évolutions se distinguent du bruit.",
+        "Right: only these changes stand out from noise.",
+    )
+
+
+def check_within_noise(answer: set[str], realism: pd.DataFrame, lang: str = "fr") -> str:
+    """Check the targets whose remaining gap is smaller than the minimum detectable change."""
+    met = realism["met"].fillna(False).astype(bool)
+    gap = realism["detectable"].fillna(True).astype(bool)
+    expected = set(realism.loc[~met & ~gap, "kpi"])
+    if set(answer or ()) != expected:
+        raise AssertionError(
+            _t(
+                lang,
+                "Gardez les objectifs non atteints dont |écart| < changement minimal détectable "
+                f"(`detectable == False`) : {len(expected)} KPI.",
+                "Keep the targets not met whose |gap| < minimum detectable change "
+                f"(`detectable == False`): {len(expected)} KPIs.",
+            )
+        )
+    return _t(
+        lang,
+        "Exact : pour ceux-là, atteindre l'objectif ne se verrait pas dans les chiffres.",
+        "Right: for these, reaching the target would not show in the numbers.",
+    )
+
+
+def check_false_alarm_share(share: float, verdicts: list[str], lang: str = "fr") -> str:
+    """Check the share of simulated no-change pairs that a test called a rise or a fall."""
+    if share is None:
+        raise AssertionError(_t(lang, "Calculez `share`.", "Compute `share`."))
+    expected = sum(v in ("rise", "fall") for v in verdicts) / len(verdicts)
+    if abs(share - expected) > 1e-9:
+        raise AssertionError(
+            _t(
+                lang,
+                "Comptez les verdicts `rise` ou `fall` et divisez par le nombre de simulations.",
+                "Count the `rise` or `fall` verdicts and divide by the number of simulations.",
+            )
+        )
+    return _t(
+        lang,
+        f"{expected:.0%} des simulations sans aucun changement réel sont déclarées "
+        "significatives : c'est le risque de 5 % accepté par le test, pas une tendance.",
+        f"{expected:.0%} of the simulations with no real change are called significant: that "
+        "is the 5 % risk the test accepts, not a trend.",
+    )

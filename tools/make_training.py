@@ -279,10 +279,136 @@ def nb3(lang: str, solved: bool) -> list:
     ]
 
 
+def nb4(lang: str, solved: bool) -> list:
+    return [
+        md(
+            T(
+                lang,
+                "# 4. Ce changement est-il réel ?\n\nLes chiffres des réseaux sociaux bougent "
+                "chaque mois, même quand rien ne change : publications plus ou moins "
+                "virales, jours de semaine, hasard. Avant de dire « hausse » ou « baisse », on "
+                "teste si l'évolution dépasse ce bruit. Le **verdict** vaut `rise` (hausse "
+                "significative), `fall` (baisse significative), `noise` (variation normale) ou "
+                "`too_little_data` ; `p_value` est la probabilité d'un tel écart sans "
+                "changement réel ; `ci_low`–`ci_high` encadrent l'évolution à 95 %.",
+                "# 4. Is this change real?\n\nSocial-media numbers move every month even when "
+                "nothing changes: more or less viral posts, weekdays, chance. Before saying "
+                "'rise' or 'fall', we test whether the change exceeds that noise. The "
+                "**verdict** is `rise` (significant rise), `fall` (significant fall), `noise` "
+                "(normal variation) or `too_little_data`; `p_value` is the probability of such a "
+                "gap with no real change; `ci_low`–`ci_high` bracket the change at 95 %.",
+            )
+        ),
+        code(params(lang, solved), "parameters"),
+        code(
+            "from kpi_notebook_lib import training\n"
+            "from kpi_notebook_lib.narrative import interpret\n"
+            "from kpi_notebook_lib.sections import open_dashboard\n"
+            "from kpi_notebook_lib.targets import target_realism\n\n"
+            'dash = open_dashboard(workspace, client, None, "previous", language)\n'
+            "table = dash.section.comparison\n"
+            'cols = ["kpi", "value", "previous_value", "change_pct", "verdict", "p_value", '
+            '"ci_low", "ci_high"]\n'
+            "table.query(\"platform == 'all' and kpi in @dash.kpis\")[cols]"
+        ),
+        md(
+            T(
+                lang,
+                "## Exercice 1 : parmi les KPI principaux, lesquels ont réellement évolué ?",
+                "## Exercise 1: among the primary KPIs, which really changed?",
+            )
+        ),
+        *exercise(
+            lang,
+            solved,
+            "real = set()  # " + T(lang, "ids de KPI", "KPI ids"),
+            "rows = table.query(\"platform == 'all' and kpi in @dash.kpis\")\n"
+            'real = set(rows.loc[rows["verdict"].isin(["rise", "fall"]), "kpi"])\nreal',
+            "training.check_significant(real, table, dash.kpis, language)",
+        ),
+        md(
+            T(
+                lang,
+                "Les phrases d'interprétation suivent le verdict : une évolution dans la "
+                "variation normale n'y est jamais appelée hausse ou baisse.",
+                "Interpretation sentences follow the verdict: a change within normal variation "
+                "is never called a rise or a fall.",
+            )
+        ),
+        code("interpret(table, lang=language, kpis=dash.kpis)"),
+        md(
+            T(
+                lang,
+                "## Le bruit, simulé\n\nDeux mois avec **exactement** le même taux de mentions "
+                "positives (40 %), 200 mentions chacun, tirés 200 fois : combien de fois le "
+                "test voit-il une évolution ?",
+                "## Noise, simulated\n\nTwo months with **exactly** the same share of positive "
+                "mentions (40 %), 200 mentions each, drawn 200 times: how often does the test "
+                "see a change?",
+            )
+        ),
+        code(
+            "import numpy as np\n"
+            "from kpi_notebook_lib.stats import two_proportion\n\n"
+            "rng = np.random.default_rng(0)\n"
+            "verdicts = [\n"
+            "    two_proportion(rng.binomial(200, 0.4), 200, rng.binomial(200, 0.4), 200).verdict\n"
+            "    for _ in range(200)\n"
+            "]"
+        ),
+        *exercise(
+            lang,
+            solved,
+            "share = None  # " + T(lang, "part des verdicts rise ou fall", "share of rise or fall"),
+            'share = sum(v in ("rise", "fall") for v in verdicts) / len(verdicts)\nshare',
+            "training.check_false_alarm_share(share, verdicts, language)",
+        ),
+        md(
+            T(
+                lang,
+                "## Exercice 2 : quels objectifs sont « dans le bruit » ?\n\nLe **changement "
+                "minimal détectable** (`mdc`) est le plus petit changement que la période "
+                "suivante pourrait montrer, aux volumes actuels. Un objectif non atteint dont "
+                "l'écart est plus petit ne pourra pas être vu atteint : il faut le revoir ou "
+                "accumuler plus de données (trimestre plutôt que mois).",
+                "## Exercise 2: which targets are 'within noise'?\n\nThe **minimum detectable "
+                "change** (`mdc`) is the smallest change the next period could show at current "
+                "volumes. A target not met whose gap is smaller cannot be seen to be reached: "
+                "revise it, or gather more data (a quarter rather than a month).",
+            )
+        ),
+        code("realism = target_realism(table.query(\"platform == 'all'\"))\nrealism"),
+        *exercise(
+            lang,
+            solved,
+            "noisy = set()  # " + T(lang, "ids de KPI", "KPI ids"),
+            'noisy = set(realism.loc[~realism["met"].fillna(False).astype(bool)\n'
+            '                        & ~realism["detectable"].fillna(True).astype(bool), "kpi"])\n'
+            "noisy",
+            "training.check_within_noise(noisy, realism, language)",
+        ),
+        md(
+            T(
+                lang,
+                "## Alertes du mois\n\nChaque jour est comparé à une référence des 8 semaines "
+                "précédentes qui tient compte du jour de la semaine ; le seuil vise au plus "
+                "une fausse alerte par mois. Les annotations du client expliquent souvent les "
+                "épisodes (campagne, bad buzz).",
+                "## Alerts of the month\n\nEach day is checked against a baseline of the 8 "
+                "previous weeks that knows the day of the week; the threshold allows at most "
+                "one false alarm a month. The client's annotations often explain the episodes "
+                "(campaign, bad buzz).",
+            )
+        ),
+        code("dash.alerts()"),
+    ]
+
+
 NOTEBOOKS = {
     "01": ("qu_est_ce_qu_un_kpi", "what_is_a_kpi", nb1),
     "02": ("objectifs_et_cibles", "objectives_and_targets", nb2),
     "03": ("lire_un_tableau_de_bord", "reading_a_dashboard", nb3),
+    "04": ("ce_changement_est_il_reel", "is_this_change_real", nb4),
 }
 
 
