@@ -12,7 +12,12 @@ positive, <= -0.05 negative) for every scorer.
 
 - **English** (Hutto & Gilbert's 4,200 tweets, mean of human ratings in -4..+4; gold: > 0.5
   positive, < -0.5 negative, else neutral): Pearson r between compound and rating, 3-class
-  accuracy and macro-F1. Our English scorer must not regress against raw VADER.
+  accuracy and macro-F1. Our English scorer must not regress against raw VADER. These tweets
+  are the only English human-labelled data here, and the English scorer's name rule was
+  written looking at some of them: the tweets are split once, by id, into a **dev** half (a
+  seeded permutation of the ids, :data:`EN_SPLIT_SEED`; the rule was developed on it) and a
+  **held-out** half (never looked at while developing). Figures are printed and recorded
+  for the held-out half, the dev half and all 4,200; the held-out half is the fair estimate.
 - **French** (DEFT 2017 tweets, labels 0 negative, 1 neutral, 2 positive): accuracy and
   macro-F1 on the **val** split. How the French scorer used **train**: its lexicon additions
   (``fr_additions.tsv``) were written by hand; its calibration (``fr_calibration.json``) was
@@ -42,6 +47,16 @@ from kpi_notebook_lib.sentiment import (
     detect_language,
 )
 from kpi_notebook_lib.sentiment._lexicon import DATA_DIR
+
+#: Seed of the permutation of tweet ids that splits the English tweets into dev / held-out.
+EN_SPLIT_SEED = 20140601
+
+
+def english_dev_mask(ids: np.ndarray) -> np.ndarray:
+    """True for the tweets of the English **dev** half (the first half of a seeded
+    permutation of the sorted ids); the others are the held-out half."""
+    perm = np.random.default_rng(EN_SPLIT_SEED).permutation(np.sort(ids))
+    return np.isin(ids, perm[: len(perm) // 2])
 
 
 def find_data(arg: str | None) -> Path:
@@ -130,41 +145,68 @@ def main(argv: list[str] | None = None) -> int:
         .splitlines()
     )
     parts = [ln.split("\t", 2) for ln in lines if ln.strip()]
+    en_ids = np.array([int(p[0]) for p in parts])
     en_text = [p[2] for p in parts]
     rating = np.array([float(p[1]) for p in parts])
     y_en = np.where(rating > 0.5, 2, np.where(rating < -0.5, 0, 1))
+    dev = english_dev_mask(en_ids)
     raw = vader_raw()(en_text)
     ours = EnglishScorer().score(en_text)
+    # the optional name/headline rule (off by default: it mutes Title Case complaints)
+    named = EnglishScorer(names=True).score(en_text)
     print(
         f"English: {len(en_text):,} tweets ({data / 'en_vader_tweets'}), gold from the mean "
-        "human rating (> 0.5 positive, < -0.5 negative)"
+        "human rating (> 0.5 positive, < -0.5 negative); split by id (seed "
+        f"{EN_SPLIT_SEED}) into a dev half ({dev.sum():,}, used to write the optional name "
+        f"rule) and a held-out half ({(~dev).sum():,}, never looked at)"
     )
-    rows = [row("vaderSentiment (raw)", y_en, raw, rating)]
     fr_fn, fr_note = vader_fr()
-    if fr_fn is not None:
-        rows.append(row(f"vaderSentiment_fr ({fr_note})", y_en, fr_fn(en_text), rating))
-    en_ours = row("ours: EnglishScorer", y_en, ours, rating)
-    rows.append(en_ours)
-    for r in rows:
-        print(
-            f"  {r['scorer']:<58} r={r['pearson_r']:.3f}  acc={r['accuracy']:.3f}  "
-            f"macro-F1={r['macro_f1']:.3f}"
+    en_rows: dict[str, dict[str, dict]] = {}
+    for part, mask in (("held_out", ~dev), ("dev", dev), ("all", np.ones(len(dev), bool))):
+        rows = [row("vaderSentiment (raw)", y_en[mask], raw[mask], rating[mask])]
+        if fr_fn is not None and part == "all":
+            rows.append(row(f"vaderSentiment_fr ({fr_note})", y_en, fr_fn(en_text), rating))
+        rows.append(row("ours: EnglishScorer", y_en[mask], ours[mask], rating[mask]))
+        en_rows[part] = {"raw": rows[0], "ours": rows[-1]}
+        rows.append(
+            row(
+                "option: EnglishScorer(names=True), not default",
+                y_en[mask],
+                named[mask],
+                rating[mask],
+            )
         )
-    same = int(np.sum(raw != ours))
+        label = {"held_out": "held-out half", "dev": "dev half", "all": "all 4,200"}[part]
+        print(f"  [{label}, n={mask.sum():,}]")
+        for r in rows:
+            print(
+                f"    {r['scorer']:<56} r={r['pearson_r']:.4f}  acc={r['accuracy']:.4f}  "
+                f"macro-F1={r['macro_f1']:.4f}"
+            )
+    changed = int(np.sum(raw != ours))
     print(
-        f"  ours vs raw VADER: {same} of {len(en_text)} compounds differ "
+        f"  ours vs raw VADER: {changed} of {len(en_text)} compounds differ "
         f"(max |diff| {np.max(np.abs(raw - ours)):.4f})"
     )
-    r_ours, r_raw = rows[-1], rows[0]
-    met["EN r >= 0.87"] = r_ours["pearson_r"] >= 0.87
+    r_all, r_raw = en_rows["all"]["ours"], en_rows["all"]["raw"]
+    h_ours, h_raw = en_rows["held_out"]["ours"], en_rows["held_out"]["raw"]
+    en_ours = r_all
+    met["EN r >= 0.87 (all 4,200)"] = r_all["pearson_r"] >= 0.87
     met[
-        f"EN macro-F1 >= 0.70 (raw VADER itself gets {r_raw['macro_f1']:.3f} with the standard "
-        "thresholds)"
-    ] = r_ours["macro_f1"] >= 0.70
-    met["EN no regression vs raw VADER"] = (
-        r_ours["pearson_r"] >= r_raw["pearson_r"] - 1e-9
-        and r_ours["macro_f1"] >= r_raw["macro_f1"] - 1e-9
-    )
+        f"EN macro-F1 >= 0.70 (all 4,200; raw VADER gets {r_raw['macro_f1']:.3f} with the "
+        "standard thresholds)"
+    ] = r_all["macro_f1"] >= 0.70
+    met["EN macro-F1 >= 0.70 on the held-out half"] = h_ours["macro_f1"] >= 0.70
+    for part, (o, b) in (("all 4,200", (r_all, r_raw)), ("held-out half", (h_ours, h_raw))):
+        worse = [k for k in ("pearson_r", "accuracy", "macro_f1") if o[k] < b[k] - 1e-9]
+        met[
+            f"EN no regression vs raw VADER on {part} (r, accuracy, macro-F1"
+            + (
+                f"; lower: {', '.join(f'{k} by {b[k] - o[k]:.5f}' for k in worse)})"
+                if worse
+                else ")"
+            )
+        ] = not worse
 
     # ---- French --------------------------------------------------------------------------
     folder = data / "fr_deft2017"
@@ -228,9 +270,22 @@ def main(argv: list[str] | None = None) -> int:
             "command": "python bench/tone_accuracy.py",
             "en": {
                 "dataset": "VADER tweets (4,200, human ratings)",
+                "scope": "all 4,200 tweets; the default English scorer has no rule written on "
+                "them (the optional name rule, off by default, was written on the dev half)",
                 "accuracy": round(en_ours["accuracy"], 4),
                 "macro_f1": round(en_ours["macro_f1"], 4),
                 "pearson_r": round(en_ours["pearson_r"], 4),
+                "held_out": {
+                    "dataset": f"held-out half of the VADER tweets ({(~dev).sum():,}, split "
+                    f"by id with seed {EN_SPLIT_SEED}, never used to develop the scorer)",
+                    "accuracy": round(h_ours["accuracy"], 4),
+                    "macro_f1": round(h_ours["macro_f1"], 4),
+                    "pearson_r": round(h_ours["pearson_r"], 4),
+                    "raw_vader": {
+                        k: round(h_raw[k], 4) for k in ("accuracy", "macro_f1", "pearson_r")
+                    },
+                },
+                "raw_vader": {k: round(r_raw[k], 4) for k in ("accuracy", "macro_f1", "pearson_r")},
             },
             "fr": {
                 "dataset": "DEFT 2017 validation split (324 tweets, not used for tuning)",

@@ -16,10 +16,13 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .exceptions import ParameterError
 from .sentiment import score_texts
@@ -39,6 +42,8 @@ __all__ = [
 
 #: Default grouping of the tone KPIs.
 BY: tuple[str, ...] = ("period", "platform", "brand")
+#: From this many rows, grouping columns are encoded on two threads.
+_THREADED_ROWS = 200_000
 
 _SUMMARY_UNITS = {
     "n_mentions": "count",
@@ -117,7 +122,38 @@ def score_mentions(
     return out
 
 
-def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes in order of first appearance (-1 for NA) and the distinct values of a column.
+
+    Arrow-backed string columns are encoded by Arrow (``dictionary_encode``, which releases the
+    GIL, so several columns are encoded at once on several cores); anything else by
+    :func:`pandas.factorize`. Both give the same codes.
+    """
+    arr = col.array
+    if isinstance(col.dtype, pd.StringDtype) and getattr(col.dtype, "storage", "") == "pyarrow":
+        data = pa.array(arr)
+        if isinstance(data, pa.ChunkedArray):
+            data = data.combine_chunks()
+        enc = pc.dictionary_encode(data)
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        uniques = pd.Index(pd.array(enc.dictionary, dtype=col.dtype), name=col.name)
+        return codes, uniques
+    c, u = pd.factorize(col, use_na_sentinel=True)
+    return c.astype(np.int64), pd.Index(u, name=col.name)
+
+
+def _encode_all(data: pd.DataFrame, columns: list[str]) -> list[tuple[np.ndarray, pd.Index]]:
+    """:func:`_codes` of several columns, on two threads when the frame is large."""
+    cols = [data[c] for c in columns]
+    if len(data) < _THREADED_ROWS or len(cols) < 2:
+        return [_codes(c) for c in cols]
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(_codes, cols))
+
+
+def _group_codes(
+    data: pd.DataFrame, keys: list[str], encoded: list[tuple[np.ndarray, pd.Index]] | None = None
+) -> tuple[np.ndarray, pd.DataFrame]:
     """Group number per row and the key frame of every group.
 
     A categorical key yields all its categories (mentions or not); a missing key value is a
@@ -125,6 +161,10 @@ def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Da
     """
     if not keys:
         return np.zeros(len(data), np.int64), pd.DataFrame(index=[0])
+    plain = [k for k in keys if not isinstance(data[k].dtype, pd.CategoricalDtype)]
+    if encoded is None:
+        encoded = _encode_all(data, plain)
+    by_name = dict(zip(plain, encoded, strict=True))
     codes = []
     levels = []
     for k in keys:
@@ -133,9 +173,7 @@ def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Da
             c = col.cat.codes.to_numpy(np.int64)
             u = pd.Index(col.cat.categories, name=k)
         else:
-            c, u = pd.factorize(col, use_na_sentinel=True)
-            c = c.astype(np.int64)
-            u = pd.Index(u, name=k)
+            c, u = by_name[k]
         if (c < 0).any():
             c = np.where(c < 0, len(u), c)
             u = u.append(pd.Index([None], dtype=u.dtype if len(u) else object, name=k))
@@ -143,14 +181,11 @@ def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Da
         levels.append(u)
     observed_only = not any(isinstance(data[k].dtype, pd.CategoricalDtype) for k in keys)
     sizes = [max(len(lv), 1) for lv in levels]
-    valid = np.ones(len(data), bool)
     flat = np.zeros(len(data), np.int64)
     for c, s in zip(codes, sizes, strict=True):
-        valid &= c >= 0
-        flat = flat * s + np.where(c >= 0, c, 0)
-    flat = np.where(valid, flat, -1)
+        flat = flat * s + c
     if observed_only:
-        present = np.unique(flat[flat >= 0])
+        present = np.flatnonzero(np.bincount(flat, minlength=int(np.prod(sizes))))
     else:
         present = np.arange(int(np.prod(sizes)))
     keys_frame = {}
@@ -163,8 +198,16 @@ def _group_codes(data: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Da
         frame[k] = frame[k].astype(data[k].dtype)
     lookup = np.full(int(np.prod(sizes)), -1, np.int64)
     lookup[present] = np.arange(len(present))
-    group = np.where(flat >= 0, lookup[np.where(flat >= 0, flat, 0)], -1)
-    return group, frame
+    return lookup[flat], frame
+
+
+def _float_values(col: pd.Series) -> np.ndarray:
+    """A numeric column as float64 with NaN for missing values (no copy for Float64)."""
+    arr = col.array
+    if isinstance(arr, pd.arrays.FloatingArray) and arr.dtype == "Float64":
+        data, mask = arr._data, arr._mask  # the masked array's own buffers
+        return np.where(mask, np.nan, data) if mask.any() else data
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def tone_summary(
@@ -208,15 +251,16 @@ def tone_summary(
     """
     keys = _by(by)
     _require(mentions, ["sentiment", "compound", *keys])
-    group, frame = _group_codes(mentions, keys)
+    plain = [k for k in keys if not isinstance(mentions[k].dtype, pd.CategoricalDtype)]
+    encoded = _encode_all(mentions, [*plain, "sentiment"])
+    group, frame = _group_codes(mentions, keys, encoded[:-1])
     ng = len(frame)
-    ok = group >= 0
-    g = group[ok]
-    lab_codes, lab_names = pd.factorize(mentions["sentiment"], use_na_sentinel=True)
+    g = group  # every row has a group (a missing key value is a group of its own)
+    lab_codes, lab_names = encoded[-1]
     lab = np.full(len(lab_names) + 1, 3, np.int64)  # 0 pos, 1 neu, 2 neg, 3 anything else
     for j, name in enumerate(lab_names):
         lab[j] = {"positive": 0, "neutral": 1, "negative": 2}.get(str(name), 3)
-    label = lab[lab_codes][ok]
+    label = lab[lab_codes]
     by_label = np.bincount(g * 4 + label, minlength=4 * ng).reshape(ng, 4).astype(np.float64)
     counts = {
         "positive": by_label[:, 0],
@@ -226,12 +270,10 @@ def tone_summary(
     n = by_label.sum(axis=1)
     scored_n = counts["positive"] + counts["neutral"] + counts["negative"]
     counts["unscored"] = n - scored_n
-    comp = pd.to_numeric(mentions["compound"], errors="coerce").to_numpy(
-        dtype=np.float64, na_value=np.nan
-    )[ok]
+    comp = _float_values(mentions["compound"])
     has = ~np.isnan(comp) & (label < 3)
-    comp_sum = np.bincount(g[has], weights=comp[has], minlength=ng)
-    comp_n = np.bincount(g[has], minlength=ng).astype(np.float64)
+    comp_sum = np.bincount(g, weights=np.where(has, comp, 0.0), minlength=ng)
+    comp_n = np.bincount(g, weights=has, minlength=ng)
 
     def ratio(a, b):
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -268,22 +310,24 @@ def tone_summary(
         metrics["share_of_voice"] = ratio(n, total)
     wide_frame = frame.reset_index(drop=True).copy()
     for name, values in metrics.items():
-        wide_frame[name] = pd.array(values, dtype="Float64")
-    for name in metrics:
-        wide_frame[name] = wide_frame[name].mask(np.isnan(metrics[name]))
+        wide_frame[name] = pd.arrays.FloatingArray(
+            np.where(np.isnan(values), 0.0, values), np.isnan(values)
+        )
     if wide:
         return wide_frame
-    long = wide_frame.melt(
-        id_vars=keys, value_vars=list(metrics), var_name="metric", value_name="value"
+    # long form: groups in order, metrics in catalogue order within each group
+    names = list(metrics)
+    values = np.column_stack([np.asarray(metrics[m], np.float64) for m in names]).ravel()
+    rows = np.repeat(np.arange(ng), len(names))
+    long = pd.DataFrame(
+        {k: frame[k].take(rows).reset_index(drop=True) for k in keys}, index=range(len(rows))
     )
-    long["value"] = long["value"].astype("Float64")
-    long["unit"] = long["metric"].map(_SUMMARY_UNITS).astype("string")
-    long["metric"] = long["metric"].astype("string")
-    # group rows together, metrics in catalogue order
-    order = {m: i for i, m in enumerate(metrics)}
-    grp = np.tile(np.arange(len(wide_frame)), len(metrics))
-    met = long["metric"].map(order).to_numpy()
-    long = long.iloc[np.lexsort((met, grp))].reset_index(drop=True)
+    long["metric"] = pd.array(np.tile(np.asarray(names, dtype=object), ng), dtype="string")
+    long["value"] = pd.arrays.FloatingArray(
+        np.where(np.isnan(values), 0.0, values), np.isnan(values)
+    )
+    units = [_SUMMARY_UNITS[m] for m in names]
+    long["unit"] = pd.array(np.tile(np.asarray(units, dtype=object), ng), dtype="string")
     return long
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from kpi_notebook_lib.exceptions import ParameterError, SettingsError
@@ -114,7 +115,7 @@ def test_english_scorer_matches_vader_and_reads_emojis():
         "Make sure you :) or :D today!",
         "",
     ]
-    raw = EnglishScorer(emojis=False).score(texts)
+    raw = EnglishScorer(emojis=False, names=False).score(texts)
     assert list(raw) == [sia.polarity_scores(t)["compound"] for t in texts]
     en = EnglishScorer()
     assert en.score(["Delivered 😡"])[0] < -0.05
@@ -122,6 +123,37 @@ def test_english_scorer_matches_vader_and_reads_emojis():
     assert en.score(["Delivered ❤️"])[0] > 0.05
     out = score_texts(["I do not recommend this", "Not bad at all"], lang="en")
     assert list(out["label"]) == ["negative", "positive"]
+
+
+def test_english_title_case_complaints_keep_their_tone_by_default():
+    en = EnglishScorer()
+    texts = ["Terrible Customer Service", "Worst Experience Ever", "I Love This Shop"]
+    labels = [np.sign(v) for v in en.score(texts)]
+    assert labels == [-1, -1, 1]
+
+
+def test_english_names_and_headlines_carry_no_valence():
+    en = EnglishScorer(names=True)
+    raw = EnglishScorer(emojis=False, names=False)
+    texts = [
+        "Watching The Walking Dead tonight",  # "dead" inside a name
+        "Off to Best Buy with my brother",  # "best" inside a name
+        "Top Health Systems: Who Made The List?",  # a headline
+    ]
+    assert list(np.abs(raw.score(texts)) >= 0.05) == [True, True, True]
+    assert list(en.score(texts)) == [0.0, 0.0, 0.0]
+    # opinions keep their valence: lower case, ALL CAPS, a lone capital, a sentence's first word
+    kept = [
+        "the walking dead was great",
+        "BEST BUY EVER",
+        "Best purchase ever",
+        "I love it. Great stuff",
+        "Love Ireland",  # two capitalised words opening a sentence: not a name run
+    ]
+    np.testing.assert_array_equal(en.score(kept), raw.score(kept))
+    # a run whose words all carry valence is not a name ("Great Love")
+    assert en.score(["so much Great Love here"])[0] == raw.score(["so much Great Love here"])[0]
+    assert EnglishScorer(names=False).name != en.name  # distinct cache keys
 
 
 # ---- routing and unscored texts ---------------------------------------------------------------
@@ -275,7 +307,7 @@ def test_cache_hit_and_misses_after_changes(tmp_path):
     assert sorted(first.seen) == ["deux", "trois", "un"]
 
     again = CountingScorer()
-    cache = ScoreCache(tmp_path)
+    cache = ScoreCache(tmp_path, memo=False)  # per-text look-ups only
     b = score_texts(texts, lang="fr", scorers={"fr": again}, cache=cache)
     assert again.seen == []  # every text served by the cache
     assert cache.hits == 3 and cache.misses == 0
@@ -290,8 +322,77 @@ def test_cache_hit_and_misses_after_changes(tmp_path):
     assert len(bumped.seen) == 3
 
 
-def test_cache_misses_after_override_change(tmp_path):
+def test_batch_memo_serves_the_same_batch_only(tmp_path):
+    texts = pd.Series(["un", "deux", "un", None, "Muy bueno, gracias"], index=list("abcde"))
+    first = CountingScorer()
+    a = score_texts(texts, scorers={"fr": first}, cache=tmp_path)
+    memo = ScoreCache(tmp_path)
+    again = CountingScorer()
+    b = score_texts(texts, scorers={"fr": again}, cache=memo)
+    assert memo.batch_hits == 1 and memo.hits == memo.misses == 0  # one file read
+    pd.testing.assert_frame_equal(a, b)
+    # the same batch without the memo: every text from the per-text cache, same result
+    c = score_texts(texts, scorers={"fr": again}, cache=ScoreCache(tmp_path, memo=False))
+    pd.testing.assert_frame_equal(a, c)
+    assert again.seen == []
+    # one text changed, or the language argument, or the scorer: not the same batch
+    for kwargs in (
+        {"texts": texts.replace("deux", "trois")},
+        {"lang": ["fr", None, None, None, None]},
+        {"scorers": {"fr": CountingScorer(lexicon_hash="b")}},
+        {"overrides": {"deux": 1.0}},
+    ):
+        cache = ScoreCache(tmp_path)
+        args = {"texts": texts, "scorers": {"fr": CountingScorer()}, **kwargs}
+        score_texts(args.pop("texts"), cache=cache, **args)
+        assert cache.batch_hits == 0
+    # a slice hashes like a copy of the same texts
+    arr = pa.array(["x", "un", "deux", "un", None, "Muy bueno, gracias"], pa.large_string())
+    sliced = ScoreCache(tmp_path)
+    d = score_texts(arr[1:], scorers={"fr": again}, cache=sliced)
+    assert sliced.batch_hits == 1
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), d)
+
+
+def test_batch_memo_keeps_the_latest_batches(tmp_path, monkeypatch):
+    from kpi_notebook_lib.sentiment import _cache
+
+    monkeypatch.setattr(_cache, "MAX_BATCHES", 2)
     cache = ScoreCache(tmp_path)
+    for i in range(4):
+        score_texts([f"texte {i}"], lang="fr", scorers={"fr": CountingScorer()}, cache=cache)
+    assert len(list((tmp_path / "batches").glob("*.arrow"))) == 2
+    cache.clear()
+    assert not (tmp_path / "batches").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_content_digest(monkeypatch):
+    from kpi_notebook_lib.sentiment import _batch
+
+    texts = ["un", "", None, "deux 👍", "trois"] * 3
+    base = pa.array(texts, pa.large_string())
+    digest = _batch.content_digest(base)
+    # the same content in another layout: sliced, chunked then combined
+    padded = pa.array(["x", *texts, "y"], pa.large_string())
+    assert _batch.content_digest(padded[1:-1]) == digest
+    chunked = pa.chunked_array([base[:4], base[4:]]).combine_chunks()
+    assert _batch.content_digest(chunked) == digest
+    # any change is another digest: a character, a missing value, an empty string, the type
+    for other in (
+        [*texts[:-1], "trois!"],
+        ["un", None, None, *texts[3:]],
+        ["un", "", "", *texts[3:]],
+    ):
+        assert _batch.content_digest(pa.array(other, pa.large_string())) != digest
+    assert _batch.content_digest(pa.array(texts, pa.string())) != digest
+    # big buffers are hashed in two halves on two threads: still deterministic
+    monkeypatch.setattr(_batch, "_SPLIT", 4)
+    split = _batch.content_digest(base)
+    assert split == _batch.content_digest(padded[1:-1]) != digest
+
+
+def test_cache_misses_after_override_change(tmp_path):
+    cache = ScoreCache(tmp_path, memo=False)
     score_texts(["Killer est top"], lang="fr", cache=cache)
     assert cache.misses == 1
     score_texts(["Killer est top"], lang="fr", cache=cache)
@@ -301,7 +402,10 @@ def test_cache_misses_after_override_change(tmp_path):
     score_texts(["Killer est top"], lang="fr", cache=cache, overrides={"Killer": -1})
     assert cache.misses == 3
     out = score_texts(
-        ["Killer est top"], lang="fr", cache=ScoreCache(tmp_path), overrides={"Killer": 0}
+        ["Killer est top"],
+        lang="fr",
+        cache=ScoreCache(tmp_path, memo=False),
+        overrides={"Killer": 0},
     )
     assert out["label"].iloc[0] == "positive"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -102,6 +103,53 @@ def test_tone_summary_empty_category_is_na_not_zero():
         }
     )
     pd.testing.assert_frame_equal(got, expected)
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_tone_summary_matches_plain_pandas(monkeypatch, threaded):
+    """Counts, shares, net sentiment and mean compound against a pandas groupby."""
+    if threaded:
+        monkeypatch.setattr(tone, "_THREADED_ROWS", 0)
+    rng = np.random.default_rng(3)
+    n = 3_000
+    labels = np.array(["positive", "neutral", "negative", "unscored"], dtype=object)
+    lab = labels[rng.integers(0, 4, n)]
+    comp = np.where(
+        lab == "positive",
+        rng.uniform(0.05, 1, n),
+        np.where(lab == "negative", rng.uniform(-1, -0.05, n), rng.uniform(-0.04, 0.04, n)),
+    )
+    brand = rng.choice(np.array(["acme", "rival", None], dtype=object), n, p=[0.5, 0.45, 0.05])
+    df = pd.DataFrame(
+        {
+            "period": pd.array(rng.choice(["2026-09", "2026-10"], n), dtype="string"),
+            "platform": pd.array(rng.choice(["x", "instagram", "tiktok"], n), dtype="string"),
+            "brand": pd.array(brand, dtype="string"),
+            "sentiment": pd.array(lab, dtype="string"),
+            "compound": pd.array(np.where(lab == "unscored", np.nan, comp), dtype="Float64"),
+        }
+    )
+    got = tone.tone_summary(df, wide=True).set_index(list(tone.BY))
+    keys = [df[k].fillna("<NA>") for k in tone.BY]
+    grouped = df.assign(**{k: v for k, v in zip(tone.BY, keys, strict=True)}).groupby(list(tone.BY))
+    counts = grouped["sentiment"].value_counts().unstack(fill_value=0)
+    scored = counts[["positive", "neutral", "negative"]].sum(axis=1)
+    expected = pd.DataFrame(
+        {
+            "n_mentions": counts.sum(axis=1),
+            "negative_share": counts["negative"] / scored,
+            "net_sentiment": (counts["positive"] - counts["negative"])
+            / (counts["positive"] + counts["negative"]),
+            "avg_compound": grouped["compound"].mean().astype(float),
+        }
+    )
+    got.index = pd.MultiIndex.from_frame(got.index.to_frame().fillna("<NA>"))
+    got = got.loc[expected.index, list(expected.columns)].astype(float)
+    pd.testing.assert_frame_equal(got, expected.astype(float), check_names=False)
+    # first-appearance order of every key, missing values last
+    first = tone.tone_summary(df, by=("brand",), wide=True)["brand"]
+    assert list(first.iloc[:2]) == list(pd.unique(df["brand"].dropna()))
+    assert first.isna().tolist() == [False, False, True]
 
 
 def test_tone_summary_checks_columns(mentions):

@@ -18,7 +18,9 @@ neutral. Texts that cannot be scored are never "neutral": they are ``unscored`` 
 ``reason`` (``empty``, ``url_only``, ``other_language:<code>``).
 
 - **English** (:class:`EnglishScorer`): vaderSentiment (Hutto & Gilbert, 2014) with its
-  standard thresholds; emojis of a shared table get a valence (VADER scores 😡 👍 ❤️ as 0).
+  standard thresholds; emojis of a shared table get a valence (VADER scores 😡 👍 ❤️ as 0);
+  sentiment words inside Capitalised names and headlines (*Best Buy*, *The Walking Dead*)
+  carry none.
 - **French** (:class:`FrenchScorer`): VADER's rules rewritten for French on the
   vadersentiment-fr lexicon (MIT) with hand-written corrections: negation around the verb
   (``ne … pas/plus/jamais/rien/aucun``, ``j'aime pas``), idioms (``pas terrible``, ``aucun
@@ -45,8 +47,11 @@ Cache and speed
 Each distinct text is scored once per call. With ``cache=ScoreCache(folder)`` (or a path),
 scores and detected languages persist as Parquet files keyed by the text's hash, the scorer's
 name and version, its lexicon hash and the overrides' hash: a changed lexicon, calibration or
-override file never reuses stale scores. More than :data:`PARALLEL_MIN_TEXTS` texts to score
-are spread over every core (``workers=``).
+override file never reuses stale scores. The cache also keeps whole results keyed by the
+content hash of the batch (texts and languages) and the same scorer keys, so scoring an
+unchanged export again is one file read (``ScoreCache(path, memo=False)`` turns that off).
+More than :data:`PARALLEL_MIN_TEXTS` texts to score are spread over every core
+(``workers=``); with ``fork`` (Linux) the workers inherit the texts instead of receiving them.
 
 Plugging in another scorer
 --------------------------
@@ -99,8 +104,9 @@ from ._base import (
     label_from_compound,
 )
 from ._cache import ScoreCache
+from ._calibrated import FrenchScorer
 from ._english import EnglishScorer
-from ._french import FrenchRules, FrenchScorer
+from ._french import FrenchRules
 from ._overrides import load_overrides
 from ._routing import detect_language
 from ._score import PARALLEL_MIN_TEXTS, default_scorers, score_texts

@@ -6,6 +6,8 @@ Layout::
         <namespace>/                  one per (scorer, version, lexicon hash, override hash)
             manifest.json             the key fields, for people
             part-<uuid>.parquet       columns k1, k2 (uint64), value, reason
+        batches/                      the batch memo (see ``_batch.py``)
+            <key>.arrow               one whole result: lang, compound, reason per row
 
 A namespace is the SHA-256 of the key fields and of the text-hashing scheme, so a changed
 lexicon, calibration, override file, scorer version or hash function never reuses stale
@@ -13,7 +15,8 @@ scores: it reads another namespace. Texts are keyed by two 64-bit hashes (DuckDB
 the text and of the text with a suffix, computed in bulk); a lookup must match both.
 
 Writes are atomic (a temporary file renamed into place) and append-only, so several processes
-may share a folder; a namespace with many parts is compacted when it is read.
+may share a folder; a namespace with many parts is compacted when it is read. The memo keeps
+the :data:`MAX_BATCHES` most recently used batches.
 """
 
 from __future__ import annotations
@@ -28,14 +31,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
 from ..exceptions import ParameterError
 
-__all__ = ["ScoreCache", "hash_scheme", "text_keys"]
+__all__ = ["MAX_BATCHES", "ScoreCache", "hash_scheme", "text_keys"]
 
 _SUFFIX = "\x1fkpi"
 _COMPACT_AT = 16
+#: Batch results kept by the memo (the least recently used are deleted first).
+MAX_BATCHES = 8
 
 
 def _duckdb():
@@ -111,11 +117,17 @@ class ScoreCache:
     ----------
     path : str or os.PathLike
         Folder for the cache; created if needed.
+    memo : bool, default True
+        Also keep whole batch results keyed by the content of the input (see
+        :func:`~kpi_notebook_lib.sentiment.score_texts`): re-scoring an unchanged export is
+        then one file read. ``memo=False`` serves every text from the per-text cache.
 
     Attributes
     ----------
     hits, misses : int
         Look-ups served and not served since the cache object was created.
+    batch_hits : int
+        Calls served whole by the batch memo.
 
     Examples
     --------
@@ -123,7 +135,7 @@ class ScoreCache:
     >>> score_texts(texts, cache=cache)                             # doctest: +SKIP
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, *, memo: bool = True) -> None:
         if not isinstance(path, (str, os.PathLike)):
             raise ParameterError("path", path, "a folder path (str or os.PathLike)")
         self.path = Path(path).expanduser()
@@ -131,8 +143,10 @@ class ScoreCache:
             raise ParameterError("path", str(path), "a folder, not a file")
         self.path.mkdir(parents=True, exist_ok=True)
         self._tables: dict[str, _Table] = {}
+        self.memo = bool(memo)
         self.hits = 0
         self.misses = 0
+        self.batch_hits = 0
 
     def __repr__(self) -> str:
         return f"ScoreCache({str(self.path)!r})"
@@ -244,6 +258,43 @@ class ScoreCache:
             )
             self._tables[ns] = _Table(merged)
 
+    # -- the batch memo ----------------------------------------------------------------------
+    def load_batch(self, key: str) -> tuple[pa.Table, dict] | None:
+        """A stored batch result and its metadata, or None."""
+        if not self.memo:
+            return None
+        path = self.path / "batches" / f"{key}.arrow"
+        try:
+            table = feather.read_table(path, memory_map=False)
+        except (FileNotFoundError, OSError, pa.ArrowInvalid):
+            return None
+        meta = json.loads((table.schema.metadata or {}).get(b"kpi", b"{}"))
+        if meta.get("key") != key:
+            return None
+        try:
+            os.utime(path)  # most recently used
+        except OSError:  # pragma: no cover - read-only cache folder
+            pass
+        self.batch_hits += 1
+        return table, meta
+
+    def store_batch(self, key: str, columns: Mapping[str, np.ndarray], meta: dict) -> None:
+        """Store a batch result (written atomically; the oldest batches beyond
+        :data:`MAX_BATCHES` are deleted)."""
+        if not self.memo:
+            return
+        d = self.path / "batches"
+        d.mkdir(exist_ok=True)
+        table = pa.table({k: pa.array(v) for k, v in columns.items()})
+        table = table.replace_schema_metadata({"kpi": json.dumps({**meta, "key": key})})
+        target = d / f"{key}.arrow"
+        tmp = d / f".{key}.{uuid.uuid4().hex}.tmp"
+        feather.write_feather(table, tmp, compression="lz4")
+        os.replace(tmp, target)
+        kept = sorted(d.glob("*.arrow"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[MAX_BATCHES:]:
+            old.unlink(missing_ok=True)
+
     def clear(self) -> None:
         """Delete every cached entry under :attr:`path`."""
         for d in self.path.iterdir():
@@ -251,6 +302,11 @@ class ScoreCache:
                 for f in d.iterdir():
                     f.unlink(missing_ok=True)
                 d.rmdir()
+        batches = self.path / "batches"
+        if batches.is_dir():
+            for f in batches.iterdir():
+                f.unlink(missing_ok=True)
+            batches.rmdir()
         self._tables.clear()
 
 
