@@ -143,6 +143,9 @@ def _pace_one(
         if np.isnan(scale):
             row["reason"] = "no pacing model for this KPI"
             return row
+        if num.size == 0 or not den.sum():
+            row["reason"] = "no data yet in the period"
+            return row
         # units expected by the end of the period, at the pace of the elapsed days
         expected = round(num.size * total_days / max(elapsed, 1))
         res = pace_ratio(

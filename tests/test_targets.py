@@ -52,3 +52,10 @@ def test_target_realism_compares_the_gap_with_the_mdc():
     assert list(r.index) == ["reach", "leads"]  # no target, no row
     assert r.loc["reach", "needed"] == 500 and bool(r.loc["reach", "detectable"])
     assert not bool(r.loc["leads", "detectable"])  # +1 lead is below what noise lets one see
+
+
+def test_pacing_without_units_yet_says_so(tiny_workspace):
+    c = open_workspace(tiny_workspace).client("acme")
+    pace = pace_targets(c, as_of=date(2026, 11, 1))
+    rate = pace[pace["kpi"] == "engagement_rate_reach"].iloc[0]
+    assert pd.isna(rate["projected"]) and rate["reason"]
