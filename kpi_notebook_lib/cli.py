@@ -156,6 +156,48 @@ def kpis(
 
 
 @cli.command()
+@click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--client", "client_id", required=True, help="Client id.")
+@click.option("--period", required=True, help="2026-10, 2026-W43, 2026-Q3…")
+@click.option("--platforms", is_flag=True, help="Also check each platform, not only the total.")
+@_FORMAT
+def alerts(workspace: Path, client_id: str, period: str, platforms: bool, fmt: str) -> None:
+    """Print the alerts of a period: days whose mentions, negative mentions, interactions or
+    follower changes fall outside their expected range (observed, expected, low, high)."""
+    from .workspace import open_workspace
+
+    c = open_workspace(workspace).client(client_id)
+    table = c.alerts(period, platforms=platforms)
+    if fmt == "table":
+        table = table[
+            ["platform", "series", "date", "observed", "expected", "low", "high", "severity"]
+        ]
+    _emit(table, fmt)
+
+
+@cli.command()
+@click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--client", "client_id", required=True, help="Client id.")
+@click.option("--as-of", default=None, help="Last day counted (default: the last day of data).")
+@_FORMAT
+def pacing(workspace: Path, client_id: str, as_of: str | None, fmt: str) -> None:
+    """Print the targets of the periods in progress: so far, projected end value with its 80 %
+    interval, and the probability of reaching the target."""
+    from datetime import date
+
+    from .workspace import open_workspace
+
+    c = open_workspace(workspace).client(client_id)
+    day = None
+    if as_of:
+        try:
+            day = date.fromisoformat(as_of)
+        except ValueError:
+            raise ParameterError("as_of", as_of, "a day like 2026-11-15") from None
+    _emit(c.pacing(as_of=day), fmt)
+
+
+@cli.command()
 @click.option(
     "--workspace",
     type=click.Path(file_okay=False, path_type=Path),

@@ -104,8 +104,7 @@ def test_demo(tiny_workspace):
 
 def test_score_reads_stdin_and_keeps_order():
     text = (
-        "je ne recommande pas\nI love it!\n\nhttps://t.co/abc\n"
-        "Hola, ¿qué tal? Muy buen servicio\n"
+        "je ne recommande pas\nI love it!\n\nhttps://t.co/abc\nHola, ¿qué tal? Muy buen servicio\n"
     )
     out = CliRunner().invoke(cli, ["score", "--lang", "auto"], input=text)
     assert out.exit_code == 0, out.output
@@ -118,8 +117,48 @@ def test_score_reads_stdin_and_keeps_order():
 
 def test_report_command_refuses_bad_format(tiny_workspace):
     proc = subprocess.run(
-        [sys.executable, "-c", "from kpi_notebook_lib.cli import main; main()", "report",
-         str(tiny_workspace), "--client", "acme", "--format", "docx"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from kpi_notebook_lib.cli import main; main()",
+            "report",
+            str(tiny_workspace),
+            "--client",
+            "acme",
+            "--format",
+            "docx",
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2 and "html, pdf or html,pdf" in proc.stderr
+
+
+def test_alerts_and_pacing_commands(tiny_workspace):
+    runner = CliRunner()
+    out = runner.invoke(
+        cli,
+        [
+            "alerts",
+            str(tiny_workspace),
+            "--client",
+            "acme",
+            "--period",
+            "2026-10",
+            "--format",
+            "csv",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    header = out.output.splitlines()[0].split(",")
+    assert {"series", "date", "observed", "expected", "low", "high"} <= set(header)
+    out = runner.invoke(
+        cli,
+        ["pacing", str(tiny_workspace), "--client", "acme", "--as-of", "2026-10-20"]
+        + ["--format", "csv"],
+    )
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.output))
+    assert "lost_followers" in set(table["kpi"]) and table["probability"].between(0, 1).any()
+    bad = runner.invoke(cli, ["pacing", str(tiny_workspace), "--client", "acme", "--as-of", "x"])
+    assert bad.exit_code != 0 and "as_of" in str(bad.exception)
