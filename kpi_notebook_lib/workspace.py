@@ -474,6 +474,7 @@ class Client:
             end=pd.Timestamp(hi),
             false_alarms_per_month=self.settings.thresholds.false_alarms_per_month,
             window_weeks=ALERT_WINDOW_WEEKS,
+            platforms=platforms,
         )
 
     def pacing(self, *, as_of: date | None = None) -> pd.DataFrame:

@@ -40,6 +40,7 @@ project the end of a period against its target.
 """
 
 from ._result import VERDICTS, ChangeResult
+from .alerts import alert_baseline, alert_episodes, alert_threshold, detect_alerts
 from .changes import count_rate, mean_values, ratio_of_sums, two_proportion
 from .mdc import MDC_METHODS, minimum_detectable_change
 from .pacing import PaceResult, pace_ratio, pace_sum
@@ -51,7 +52,11 @@ __all__ = [
     "ChangeResult",
     "PaceResult",
     "TrendResult",
+    "alert_baseline",
+    "alert_episodes",
+    "alert_threshold",
     "count_rate",
+    "detect_alerts",
     "mean_values",
     "minimum_detectable_change",
     "pace_ratio",
