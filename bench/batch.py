@@ -248,6 +248,10 @@ def floor_child(ws: str, period: str, out: str, ids: list[str]) -> None:
         posts = with_interactions(in_period(c.table("posts"), period, c.settings.timezone))
         csv = neutralize_formulas(posts).to_csv(index=False, lineterminator="\r\n")
         (folder / "posts.csv").write_text(csv, "utf-8")
+        alerts = c.alerts(period)  # the batch writes them for the overview
+        alerts.to_parquet(folder / "alerts.parquet", index=False)
+        csv = neutralize_formulas(alerts).to_csv(index=False, lineterminator="\r\n")
+        (folder / "alerts.csv").write_text(csv, "utf-8")
 
 
 # checks ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .batch._outputs import atomic_write_text
 from .catalog import get_catalog
-from .formatting import format_change, format_period, format_value
+from .formatting import format_change, format_period, format_value, format_verdict
 from .html import esc
 
 __all__ = ["build_overview", "client_rows", "write_overview"]
@@ -161,7 +161,8 @@ def client_rows(
     -------
     list of dict
         ``client, name, status, reason, warnings, report, failed_notebook, kpis`` (list of
-        dicts ``kpi, label, value, change, status``), ``alerts`` (list of str).
+        dicts ``kpi, label, value, change, verdict, status``), ``alerts`` (list of str: the
+        alert episodes with their evidence, then the reaction rules that fired).
     """
     from .narrative import react
 
@@ -211,6 +212,7 @@ def client_rows(
                         "label": kpi.label(lang),
                         "value": format_value(r["value"], kpi.unit, lang, currency=currency),
                         "change": format_change(r["change"], r["change_pct"], kpi.unit, lang),
+                        "verdict": format_verdict(r.get("verdict"), None, lang),
                         "status": status,
                     }
                 )
@@ -248,6 +250,7 @@ def build_overview(
         chips = "".join(
             f'<div class="kpi kpi-{esc(k["status"] or "none")}"><b>{esc(k["label"])}</b>'
             f'{esc(k["value"])} <span class="small">{esc(k["change"])}'
+            f"{' (' + esc(k['verdict']) + ')' if k.get('verdict', '—') != '—' else ''}"
             f"{' · ' + esc(t[k['status']]) if k['status'] in t else ''}</span></div>"
             for k in r["kpis"]
         )

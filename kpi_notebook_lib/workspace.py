@@ -64,6 +64,8 @@ ANNOTATION_COLUMNS = [
     "text",
     "author",
 ]
+#: KPI tables already computed in this process (a report's sections share one), by inputs.
+_KPIS_MEMO: dict[tuple, pd.DataFrame] = {}
 #: Weeks of history the alert baseline is built from.
 ALERT_WINDOW_WEEKS = 8
 ANNOTATION_KINDS = ("event", "campaign", "incident", "comment")
@@ -420,6 +422,45 @@ class Client:
         if compare_to not in ("previous", "last_year"):
             raise ParameterError("compare_to", compare_to, "'previous' or 'last_year'")
         p = self.check_period(period)
+        key = (
+            str(self.workspace.root.resolve()),
+            self.id,
+            p.label,
+            compare_to,
+            tuple(kpis) if kpis is not None else None,
+            history,
+            significance,
+            self._inputs_stamp(),
+        )
+        hit = _KPIS_MEMO.get(key)
+        if hit is not None:
+            return hit.copy()
+        out = self._kpis(p, compare_to, kpis=kpis, history=history, significance=significance)
+        if len(_KPIS_MEMO) >= 16:
+            _KPIS_MEMO.pop(next(iter(_KPIS_MEMO)))
+        _KPIS_MEMO[key] = out
+        return out.copy()
+
+    def _inputs_stamp(self) -> tuple:
+        """What a KPI table depends on besides its arguments: the store (its manifest changes
+        at every ingest) and the client's settings and targets files."""
+        self.workspace.ensure_ingested(self.id)
+        stamp = []
+        for path in (
+            self.workspace.store.root / self.id / "manifest.json",
+            self.dir / "client.yml",
+            self.dir / "targets.csv",
+        ):
+            try:
+                st = path.stat()
+                stamp.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                stamp.append(None)
+        return tuple(stamp)
+
+    def _kpis(
+        self, p: Period, compare_to: str, *, kpis, history: int, significance: bool
+    ) -> pd.DataFrame:
         hist = p.history(max(history, 2)) if p.kind != "custom" else [p.previous(), p]
         needed = {x.label: x for x in [*hist, p.previous(), p.last_year()]}
         values = self.kpi_values(list(needed.values()), kpis=kpis)

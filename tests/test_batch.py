@@ -45,6 +45,8 @@ REPORT_FILES = {
     "kpis.csv",
     "kpis.parquet",
     "posts.csv",
+    "alerts.csv",
+    "alerts.parquet",
     "manifest.json",
 }
 

@@ -103,6 +103,8 @@ def md(src: str, *tags: str) -> nbf.NotebookNode:
 
 def notebook(cells: list) -> nbf.NotebookNode:
     nb = nbf.v4.new_notebook()
+    for i, cell in enumerate(cells):  # stable ids: regenerating changes nothing
+        cell["id"] = f"cell-{i:02d}"
     nb.cells = cells
     nb.metadata["kernelspec"] = {
         "name": "python3",

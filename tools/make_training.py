@@ -423,6 +423,8 @@ def main() -> None:
                 folder.mkdir(parents=True, exist_ok=True)
                 nb = nbf.v4.new_notebook()
                 nb.cells = build(lang, solved)
+                for i, cell in enumerate(nb.cells):  # stable ids: regenerating changes nothing
+                    cell["id"] = f"cell-{i:02d}"
                 nb.metadata["kernelspec"] = {
                     "name": "python3",
                     "display_name": "Python 3",
