@@ -183,12 +183,12 @@ def kpi_table(
             "Valeur",
             "Période de comparaison",
             "Évolution",
-            "Significativité",
+            "Verdict",
             "Objectif",
             "Statut",
         ]
         if fr
-        else ["KPI", "Value", "Comparison", "Change", "Significance", "Target", "Status"]
+        else ["KPI", "Value", "Comparison", "Change", "Verdict", "Target", "Status"]
     )
     out = []
     for r in rows.itertuples(index=False):

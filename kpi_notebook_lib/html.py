@@ -188,13 +188,13 @@ def kpi_table_html(
             "Valeur",
             "Comparaison",
             "Évolution",
-            "Significativité",
+            "Verdict",
             "Objectif",
             "Statut",
             "Remarque",
         ]
         if fr
-        else ["KPI", "Value", "Compared with", "Change", "Significance", "Target", "Status", "Note"]
+        else ["KPI", "Value", "Compared with", "Change", "Verdict", "Target", "Status", "Note"]
     )
     body = []
     for k in order:
@@ -214,7 +214,7 @@ def kpi_table_html(
             esc(translate_note(r["note"], lang)) if isinstance(r["note"], str) else "",
         ]
         body.append(f'<tr data-kpi="{esc(k)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    return table_html(head, body, css_class="kpi-table")
+    return table_html(head, body, css_class="kpi-table kpis")
 
 
 def posts_html(
