@@ -21,6 +21,7 @@ Three lines from a notebook::
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, timedelta
 from functools import cached_property
@@ -64,8 +65,8 @@ ANNOTATION_COLUMNS = [
     "text",
     "author",
 ]
-#: KPI tables already computed in this process (a report's sections share one), by inputs.
-_KPIS_MEMO: dict[tuple, pd.DataFrame] = {}
+#: Tables already computed in this process (a report's sections share them), by inputs.
+_MEMO: dict[tuple, pd.DataFrame] = {}
 #: Weeks of history the alert baseline is built from.
 ALERT_WINDOW_WEEKS = 8
 ANNOTATION_KINDS = ("event", "campaign", "incident", "comment")
@@ -422,24 +423,26 @@ class Client:
         if compare_to not in ("previous", "last_year"):
             raise ParameterError("compare_to", compare_to, "'previous' or 'last_year'")
         p = self.check_period(period)
-        key = (
-            str(self.workspace.root.resolve()),
-            self.id,
-            p.label,
-            compare_to,
-            tuple(kpis) if kpis is not None else None,
-            history,
-            significance,
-            self._inputs_stamp(),
+        return self._memo(
+            ("kpis", p.label, compare_to, tuple(kpis) if kpis else kpis, history, significance),
+            lambda: self._kpis(
+                p, compare_to, kpis=kpis, history=history, significance=significance
+            ),
         )
-        hit = _KPIS_MEMO.get(key)
-        if hit is not None:
-            return hit.copy()
-        out = self._kpis(p, compare_to, kpis=kpis, history=history, significance=significance)
-        if len(_KPIS_MEMO) >= 16:
-            _KPIS_MEMO.pop(next(iter(_KPIS_MEMO)))
-        _KPIS_MEMO[key] = out
-        return out.copy()
+
+    def _memo(self, args: tuple, compute) -> pd.DataFrame:
+        """``compute()``, or the copy of a result already computed in this process for the same
+        client, ``args`` and inputs (a report's sections share their tables this way)."""
+        key = (str(self.workspace.root.resolve()), self.id, args, self._inputs_stamp())
+        hit = _MEMO.get(key)
+        if hit is None:
+            hit = compute()
+            if len(_MEMO) >= 32:
+                _MEMO.pop(next(iter(_MEMO)))
+            _MEMO[key] = hit
+        out = hit.copy()
+        out.attrs = dict(hit.attrs)
+        return out
 
     def _inputs_stamp(self) -> tuple:
         """What a KPI table depends on besides its arguments: the store (its manifest changes
@@ -447,13 +450,12 @@ class Client:
         self.workspace.ensure_ingested(self.id)
         stamp = []
         for path in (
-            self.workspace.store.root / self.id / "manifest.json",
+            self.workspace.store.root / self.id / "manifest.json",  # rewritten at each check
             self.dir / "client.yml",
             self.dir / "targets.csv",
         ):
             try:
-                st = path.stat()
-                stamp.append((st.st_mtime_ns, st.st_size))
+                stamp.append(hashlib.sha1(path.read_bytes()).hexdigest())
             except OSError:
                 stamp.append(None)
         return tuple(stamp)
@@ -501,10 +503,14 @@ class Client:
             One row per alert: ``client, platform, series, date, observed, expected, low,
             high, p_value, direction, severity…``.
         """
+
+        p = self.check_period(period)
+        return self._memo(("alerts", p.label, platforms), lambda: self._alerts(p, platforms))
+
+    def _alerts(self, p: Period, platforms: bool) -> pd.DataFrame:
         from .series import daily_series
         from .stats.alerts import detect_alerts
 
-        p = self.check_period(period)
         first, last = self.data_range()
         lo = max(first, p.start - timedelta(weeks=ALERT_WINDOW_WEEKS + 1))
         hi = min(last, p.last_day)
@@ -524,7 +530,7 @@ class Client:
         pace_targets`)."""
         from .targets import pace_targets
 
-        return pace_targets(self, as_of=as_of)
+        return self._memo(("pacing", as_of), lambda: pace_targets(self, as_of=as_of))
 
     def benchmarks(
         self, period: str | Period | list, *, brands: list[str] | None = None

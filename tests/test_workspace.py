@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from kpi_notebook_lib import ParameterError, SettingsError, open_workspace
@@ -82,3 +83,20 @@ def test_bad_targets_file(tiny_workspace):
 def test_workspace_must_exist(tmp_path):
     with pytest.raises(ParameterError, match="clients/ folder"):
         open_workspace(tmp_path)
+
+
+def test_tables_are_shared_within_a_process_until_an_input_changes(tiny_workspace):
+    from kpi_notebook_lib.workspace import open_workspace
+
+    a = open_workspace(tiny_workspace).client("acme").kpis("2026-10")
+    b = open_workspace(tiny_workspace).client("acme").kpis("2026-10")
+    pd.testing.assert_frame_equal(a, b)
+    b.loc[:, "value"] = 0  # a caller's edit never leaks into the shared table
+    c = open_workspace(tiny_workspace).client("acme").kpis("2026-10")
+    pd.testing.assert_frame_equal(a, c)
+    # a new target is seen at once
+    targets = tiny_workspace / "clients" / "acme" / "targets.csv"
+    targets.write_text(targets.read_text("utf-8") + "reach,all,month,123\n", "utf-8")
+    d = open_workspace(tiny_workspace).client("acme").kpis("2026-10")
+    reach = d[(d["kpi"] == "reach") & (d["platform"] == "all")]["target"].iloc[0]
+    assert reach == 123
