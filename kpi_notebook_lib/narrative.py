@@ -66,6 +66,7 @@ _WORDS = {
         "dans la variation normale)",
         "too_little_data": "{s} par rapport à {when} ({base}) ; trop peu de données pour dire "
         "si ce changement est réel",
+        "untested": "{s} par rapport à {when} ({base}) ; évolution non testée en elle-même",
         "same": "identique à {when} ({base})",
         "mdc": "au volume actuel, seul un changement d'au moins {m} se distinguerait du bruit "
         "à la prochaine période",
@@ -87,6 +88,7 @@ _WORDS = {
         "noise": "no significant change on {when} ({base}, {s}, within normal variation)",
         "too_little_data": "{s} on {when} ({base}); too little data to tell whether the "
         "change is real",
+        "untested": "{s} on {when} ({base}); this change is not tested on its own",
         "same": "the same as {when} ({base})",
         "mdc": "at current volumes, only a change of at least {m} would stand out from noise "
         "next period",
@@ -114,8 +116,8 @@ def _change_phrase(r: pd.Series, unit: str, base: Any, lang: str, currency: str)
     when = format_period(r["compared_period"], lang)
     base_txt = format_value(base, unit, lang, currency=currency)
     verdict = r.get("verdict")
-    if _isna(verdict):  # significance not computed: no word for the direction
-        verdict = "too_little_data"
+    if _isna(verdict):  # not tested (a level, or significance not computed): no direction word
+        verdict = "untested"
     if ch == 0:
         return w["same"].format(when=when, base=base_txt)
     signed = _signed(ch, base, unit, lang)

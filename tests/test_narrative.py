@@ -99,6 +99,9 @@ def test_a_change_without_test_is_not_called_a_rise():
     en = interpret(t, lang="en")[0]
     assert "+23.5%" in en and "too little data" in en and "up" not in en.split(",")[1]
     assert "rise" not in en
+    t["verdict"] = None  # a KPI that is not tested (e.g. a level)
+    en = interpret(t, lang="en")[0]
+    assert "not tested on its own" in en and " up " not in en
 
 
 def test_rules_about_a_change_ask_for_its_verdict():
