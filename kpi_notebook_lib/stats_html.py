@@ -12,6 +12,7 @@ import pandas as pd
 from .catalog import get_catalog
 from .formatting import MISSING, format_day, format_period, format_share, format_value
 from .html import Fragment, esc, table_html
+from .stats.alerts import alert_episodes
 
 __all__ = [
     "SERIES_LABELS",
@@ -92,25 +93,15 @@ def alert_episodes_table(alerts: pd.DataFrame, annotations: pd.DataFrame | None 
     a["date"] = pd.to_datetime(a["date"])
     if "episode_start" not in a:
         a["episode_start"] = a["date"]
-    keys = ["platform", "series", "direction", "episode_start"]
-    g = a.groupby(keys, sort=False)
-    peak = a.loc[g["p_value"].idxmin()].set_index(keys)
-    out = pd.DataFrame(
-        {
-            "start": g["date"].min(),
-            "end": g["date"].max(),
-            "days": g.size(),
-            "strong": g["severity"].agg(lambda x: bool((x == "strong").any())),
-        }
-    ).join(peak[["observed", "expected", "low", "high"]])
-    out["severity"] = np.where(out.pop("strong"), "strong", "alert")
-    out = out.reset_index().drop(columns="episode_start")
+    if "client" not in a:
+        a["client"] = ""
+    out = alert_episodes(a).rename(columns={"episode_start": "start", "episode_end": "end"})
     out["context"] = ""
     if annotations is not None and len(annotations):
         ann = annotations[annotations["kind"] != "comment"]
+        first = pd.to_datetime(ann["date"])
+        last = pd.to_datetime(ann["end_date"]).fillna(first)
         for i, r in out.iterrows():
-            first = pd.to_datetime(ann["date"])
-            last = pd.to_datetime(ann["end_date"]).fillna(first)
             hit = ann[(first <= r["end"]) & (last >= r["start"])]
             out.at[i, "context"] = "; ".join(
                 str(t) for t in hit["title"].where(hit["title"] != "", hit["text"]) if str(t)

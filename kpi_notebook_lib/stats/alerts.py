@@ -358,20 +358,31 @@ def alert_episodes(alerts: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``client, platform, series, direction, episode_start, episode_end, days,
-        observed, expected, p_value, severity``: the peak day's observed and expected values
-        (the most unlikely day), the smallest p-value and the strongest severity.
+        observed, expected, low, high, p_value, severity``: the peak day's observed and
+        expected values and acceptance band (the most unlikely day), the smallest p-value and
+        the strongest severity.
     """
     cols = [*KEYS, "direction", "episode_start"]
     if alerts.empty:
         return pd.DataFrame(
-            columns=[*cols, "episode_end", "days", "observed", "expected", "p_value", "severity"]
+            columns=[
+                *cols,
+                "episode_end",
+                "days",
+                "observed",
+                "expected",
+                "low",
+                "high",
+                "p_value",
+                "severity",
+            ]
         )
     # the peak: smallest p-value, then (p-values of 0 tie) the largest gap to the expected
     gap = (alerts["observed"] - alerts["expected"]).abs()
     ranked = alerts.assign(_gap=-gap).sort_values([*cols, "p_value", "_gap"], kind="stable")
     peak = ranked.drop_duplicates(cols).drop(columns="_gap")
     g = alerts.groupby(cols, sort=True)
-    out = peak[[*cols, "observed", "expected", "p_value"]].reset_index(drop=True)
+    out = peak[[*cols, "observed", "expected", "low", "high", "p_value"]].reset_index(drop=True)
     out.insert(len(cols), "episode_end", g["date"].max().to_numpy())
     out.insert(len(cols) + 1, "days", g.size().to_numpy())
     out["severity"] = np.where(
