@@ -25,6 +25,7 @@ import pandas as pd
 from .catalog import Catalog, get_catalog
 from .exceptions import ParameterError
 from .periods import Period
+from .stats import robust_trend
 
 __all__ = ["COMPARE_TO", "COMPARISON_COLUMNS", "attach_targets", "compare", "status_of"]
 
@@ -126,8 +127,6 @@ def _direction(history: pd.DataFrame, periods: Sequence[str], alpha: float = 0.0
     wide = history.pivot_table(
         index=["client", "platform", "kpi"], columns="period", values="value", aggfunc="first"
     ).reindex(columns=list(periods))
-    from .stats import robust_trend
-
     y = wide.to_numpy(dtype=float)
     rows = []
     for series in y:

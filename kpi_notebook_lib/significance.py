@@ -26,6 +26,14 @@ import numpy as np
 import pandas as pd
 
 from .catalog import KPI, TestSpec
+from .stats import (
+    count_rate,
+    mean_values,
+    minimum_detectable_change,
+    ratio_of_sums,
+    two_proportion,
+)
+from .units import UnitSplit
 
 __all__ = ["SIGNIFICANCE_COLUMNS", "change_tests"]
 
@@ -45,22 +53,7 @@ SIGNIFICANCE_COLUMNS = [
 ]
 
 
-class _Split:
-    """Units of one table split once by period and platform (``all``: every platform)."""
-
-    def __init__(self, units: pd.DataFrame) -> None:
-        self.parts = {k: g for k, g in units.groupby(["period", "platform"], sort=False)}
-        self.has_all = bool((units["platform"] == "all").any())
-        self.periods = {k: g for k, g in units.groupby("period", sort=False)}
-        self.empty = units.iloc[0:0]
-
-    def get(self, period: str, platform: str) -> pd.DataFrame:
-        if platform == "all" and not self.has_all:
-            return self.periods.get(period, self.empty)
-        return self.parts.get((period, platform), self.empty)
-
-
-def _arrays(units: _Split, period: str, platform: str, spec: TestSpec) -> dict:
+def _arrays(units: UnitSplit, period: str, platform: str, spec: TestSpec) -> dict:
     """The unit columns ``spec`` needs, for one period and platform (NaN pairs dropped)."""
     u = units.get(period, platform)
     if spec.kind in ("proportion", "ratio"):
@@ -80,47 +73,30 @@ def _arrays(units: _Split, period: str, platform: str, spec: TestSpec) -> dict:
     return {"values": v[~np.isnan(v)]}
 
 
-def _run(spec: TestSpec, cur: dict, base: dict, alpha: float, power: float):
-    """(ChangeResult, (mdc absolute, mdc relative)) before scaling to the KPI's unit."""
-    from .stats import (
-        count_rate,
-        mean_values,
-        minimum_detectable_change,
-        ratio_of_sums,
-        two_proportion,
+def _test(spec: TestSpec, cur: dict, base: dict, alpha: float):
+    """The change test of ``spec`` on the units of the two periods (before scaling)."""
+    if spec.kind == "proportion":
+        return two_proportion(cur["x"], cur["n"], base["x"], base["n"], alpha=alpha)
+    if spec.kind == "ratio":
+        return ratio_of_sums(cur["num"], cur["den"], base["num"], base["den"], alpha=alpha)
+    if spec.kind == "count":
+        return count_rate(cur["values"], base["values"], alpha=alpha)
+    return mean_values(
+        cur["values"], base["values"], alpha=alpha, statistic=spec.statistic, test=spec.method
     )
 
+
+def _mdc(spec: TestSpec, cur: dict, alpha: float, power: float) -> tuple[float, float]:
+    """Minimum detectable change with the same test, from the current period's units."""
     if spec.kind == "proportion":
-        res = two_proportion(cur["x"], cur["n"], base["x"], base["n"], alpha=alpha)
-        mdc = minimum_detectable_change(
-            "two_proportion", alpha=alpha, power=power, x=cur["x"], n=cur["n"]
-        )
+        method, data = "two_proportion", {"x": cur["x"], "n": cur["n"]}
     elif spec.kind == "ratio":
-        res = ratio_of_sums(cur["num"], cur["den"], base["num"], base["den"], alpha=alpha)
-        mdc = minimum_detectable_change(
-            "ratio_of_sums", alpha=alpha, power=power, num=cur["num"], den=cur["den"]
-        )
+        method, data = "ratio_of_sums", {"num": cur["num"], "den": cur["den"]}
     elif spec.kind == "count":
-        res = count_rate(cur["values"], base["values"], alpha=alpha)
-        mdc = minimum_detectable_change(
-            "count_rate", alpha=alpha, power=power, counts=cur["values"]
-        )
+        method, data = "count_rate", {"counts": cur["values"]}
     else:
-        res = mean_values(
-            cur["values"],
-            base["values"],
-            alpha=alpha,
-            statistic=spec.statistic,
-            test=spec.method,
-        )
-        mdc = minimum_detectable_change(
-            spec.method,
-            alpha=alpha,
-            power=power,
-            values=cur["values"],
-            statistic=spec.statistic,
-        )
-    return res, mdc
+        method, data = spec.method, {"values": cur["values"], "statistic": spec.statistic}
+    return minimum_detectable_change(method, alpha=alpha, power=power, **data)
 
 
 def change_tests(
@@ -156,7 +132,7 @@ def change_tests(
         comparison's ``change``, ``ci_low``/``ci_high`` bound it, in the KPI's unit.
     """
     specs = {k.id: k.test for k in kpis}
-    units = {name: _Split(t) for name, t in units.items() if t is not None and not t.empty}
+    units = {name: UnitSplit(t) for name, t in units.items() if t is not None and not t.empty}
     rows = []
     for idx, r in comparison.iterrows():
         rows.append((idx, *_one(r, specs.get(r["kpi"]), units, alpha, power)))
@@ -192,10 +168,11 @@ def _one(r: pd.Series, spec: TestSpec | None, units, alpha: float, power: float)
     if _na(value) or _na(base) or cur is None:
         why = "no value in one of the two periods" if cur is not None else "no unit data"
         if cur is not None and not _na(value):
-            mdc_abs, mdc_rel = _mdc_only(spec, cur, alpha, power)
+            mdc_abs, mdc_rel = _mdc(spec, cur, alpha, power)
         scale = _scale(spec, r, cur) if cur is not None else 1.0
         return ("too_little_data", nan, nan, nan, nan, "", "", why, mdc_abs * scale, mdc_rel)
-    res, (mdc_abs, mdc_rel) = _run(spec, cur, base_arr, alpha, power)
+    res = _test(spec, cur, base_arr, alpha)
+    mdc_abs, mdc_rel = _mdc(spec, cur, alpha, power)
     scale = _scale(spec, r, cur)
     lo, hi = res.ci_low * scale, res.ci_high * scale
     if spec.total and cur["values"].size:
@@ -233,9 +210,3 @@ def _scale(spec: TestSpec, r: pd.Series, cur: dict) -> float:
     stat = float(np.mean(v)) if v is not None and v.size else float("nan")
     value = float(r["value"]) if not _na(r["value"]) else float("nan")
     return value / stat if stat else float("nan")
-
-
-def _mdc_only(spec: TestSpec, cur: dict, alpha: float, power: float) -> tuple[float, float]:
-    """MDC alone, for a KPI with a current value but nothing to compare with."""
-    _, mdc = _run(spec, cur, cur, alpha, power)
-    return mdc

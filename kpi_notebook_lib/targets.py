@@ -15,6 +15,7 @@ Two questions an analyst asks about a target:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -23,7 +24,8 @@ import pandas as pd
 from .catalog import get_catalog
 from .compare import attach_targets
 from .periods import Period, parse_period, period_of
-from .units import select_units
+from .stats import pace_ratio, pace_sum
+from .units import UnitSplit
 
 __all__ = ["PACE_COLUMNS", "pace_targets", "target_realism"]
 
@@ -103,7 +105,6 @@ def pace_targets(client, *, as_of: date | None = None, level: float = 0.8) -> pd
 def _pace_one(
     kpi, platform: str, target: float, p: Period, units, label: str, total_days, level
 ) -> dict:
-    from .stats import pace_ratio, pace_sum
 
     spec = kpi.test
     row = dict.fromkeys(PACE_COLUMNS, np.nan)
@@ -113,8 +114,8 @@ def _pace_one(
     if spec is None or table is None or spec.kind == "none" or spec.statistic == "median":
         row["reason"] = "no pacing model for this KPI"
         return row
-    u = select_units(table, label, platform)
-    days = select_units(units["day"], label, platform)
+    u = UnitSplit(table).get(label, platform)
+    days = UnitSplit(units["day"]).get(label, platform)
     elapsed = int(days["d"].nunique())
     row["elapsed"] = elapsed
     hib = kpi.higher_is_better
@@ -169,17 +170,10 @@ def _pace_one(
     return row
 
 
-class _Scaled:
-    def __init__(self, res, scale: float, offset: float) -> None:
-        lo, hi = sorted((res.low * scale + offset, res.high * scale + offset))
-        self.projected = res.projected * scale + offset
-        self.low, self.high = lo, hi
-        self.probability = res.probability
-        self.reason = res.reason
-
-
 def _scaled(res, scale: float, offset: float = 0.0):
-    return res if scale == 1 and offset == 0 else _Scaled(res, scale, offset)
+    """A pace result of the test's unit put in the KPI's unit (``x × scale + offset``)."""
+    lo, hi = sorted((res.low * scale + offset, res.high * scale + offset))
+    return replace(res, projected=res.projected * scale + offset, low=lo, high=hi)
 
 
 def target_realism(comparison: pd.DataFrame) -> pd.DataFrame:

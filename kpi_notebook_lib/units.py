@@ -45,7 +45,7 @@ from .measures import POST_COLUMNS, interactions_sql
 from .periods import Period
 from .schema import PLATFORMS
 
-__all__ = ["DAY_COLUMNS", "MENTION_COLUMNS", "POST_UNIT_COLUMNS", "select_units", "unit_tables"]
+__all__ = ["DAY_COLUMNS", "MENTION_COLUMNS", "POST_UNIT_COLUMNS", "UnitSplit", "unit_tables"]
 
 POST_UNIT_COLUMNS: tuple[str, ...] = ("n_posts", *POST_COLUMNS)
 MENTION_COLUMNS: tuple[str, ...] = (
@@ -254,13 +254,24 @@ def unit_tables(
     return out
 
 
-def select_units(units: pd.DataFrame, period: str, platform: str) -> pd.DataFrame:
-    """The units of one period and platform; ``all`` is every platform (posts and mentions
-    have one row per unit, days already hold an ``all`` row per day)."""
-    u = units[units["period"] == period]
-    if platform != "all" or (u["platform"] == "all").any():
-        u = u[u["platform"] == platform]
-    return u
+class UnitSplit:
+    """The units of one table split once by period and platform, for many lookups.
+
+    ``get(period, "all")`` is every platform for posts and mentions (one row per unit) and
+    the ``all`` rows for days (which already hold one total per day).
+    """
+
+    def __init__(self, units: pd.DataFrame) -> None:
+        self.parts = dict(iter(units.groupby(["period", "platform"], sort=False)))
+        self.has_all = bool((units["platform"] == "all").any())
+        self.periods = dict(iter(units.groupby("period", sort=False)))
+        self.empty = units.iloc[0:0]
+
+    def get(self, period: str, platform: str) -> pd.DataFrame:
+        """Units of ``period`` on ``platform`` (``all``: every platform)."""
+        if platform == "all" and not self.has_all:
+            return self.periods.get(period, self.empty)
+        return self.parts.get((period, platform), self.empty)
 
 
 def _fill(

@@ -154,8 +154,10 @@ def test_alerts_and_pacing_commands(tiny_workspace):
     assert {"series", "date", "observed", "expected", "low", "high"} <= set(header)
     out = runner.invoke(
         cli,
-        ["pacing", str(tiny_workspace), "--client", "acme", "--as-of", "2026-10-20"]
-        + ["--format", "csv"],
+        [
+            *("pacing", str(tiny_workspace), "--client", "acme"),
+            *("--as-of", "2026-10-20", "--format", "csv"),
+        ],
     )
     assert out.exit_code == 0, out.output
     table = pd.read_csv(io.StringIO(out.output))

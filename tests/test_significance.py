@@ -70,7 +70,9 @@ def _tests(seed: int, lift: float, n_posts: int = 120) -> pd.DataFrame:
     values = compute_kpis(sources, [SEPT, OCT], clients=["acme"], kpis=KPIS)
     cur = values[values["period"] == OCT.label].reset_index(drop=True)
     prev = values[values["period"] == SEPT.label].set_index(["platform", "kpi"])["value"]
-    cur["previous_value"] = [prev.get((p, k)) for p, k in zip(cur["platform"], cur["kpi"])]
+    cur["previous_value"] = [
+        prev.get((p, k)) for p, k in zip(cur["platform"], cur["kpi"], strict=True)
+    ]
     cur["previous_value"] = pd.to_numeric(cur["previous_value"]).astype(float)
     cur["change"] = cur["value"].astype(float) - cur["previous_value"]
     cur["compare_to"] = "previous"

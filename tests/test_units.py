@@ -10,7 +10,7 @@ from kpi_notebook_lib import schema
 from kpi_notebook_lib.catalog import get_catalog
 from kpi_notebook_lib.kpis import compute_kpis
 from kpi_notebook_lib.periods import parse_period
-from kpi_notebook_lib.units import select_units, unit_tables
+from kpi_notebook_lib.units import UnitSplit, unit_tables
 
 TZ = "Europe/Paris"
 PLATFORMS = ["facebook", "instagram", "x"]
@@ -112,7 +112,7 @@ def data():
 
 
 def _arrays(units, spec, period, platform):
-    return select_units(units[spec.unit], period, platform)
+    return UnitSplit(units[spec.unit]).get(period, platform)
 
 
 @pytest.mark.parametrize("kpi", [k.id for k in get_catalog().select()])
