@@ -330,9 +330,7 @@ def daily_series(
     >>> ws = open_workspace("data_samples")  # doctest: +SKIP
     >>> daily_series(ws.client("boulangerie-dupont"), "2026-09-01", "2026-09-30")  # doctest: +SKIP
     """
-    client.workspace.ensure_ingested(client.id)
-    store = client.workspace.store
-    sources = {t: store.paths(t, [client.id]) or None for t in ("mentions", "posts", "audience")}
+    sources = client.sources(("mentions", "posts", "audience"))
     return _compute(
         sources,
         start,

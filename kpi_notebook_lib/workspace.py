@@ -547,12 +547,9 @@ class Client:
         """
         from .benchmarks import query_benchmarks
 
-        self.workspace.ensure_ingested(self.id)
-        store = self.workspace.store
         periods = period if isinstance(period, list) else self.check_period(period)
-        tables = ("benchmarks", "mentions", "posts", "audience")
         return query_benchmarks(
-            {t: store.paths(t, [self.id]) or None for t in tables},
+            self.sources(("benchmarks", "mentions", "posts", "audience")),
             periods=periods,
             client=self.id,
             brands=brands or [self.brand, *(c.id for c in self.settings.competitors)],
@@ -560,13 +557,18 @@ class Client:
             own_brand=self.brand,
         )
 
+    def sources(self, tables=None) -> dict[str, list[Path] | None]:
+        """Table name → the client's Parquet files in the store (None: no data), ingesting
+        new exports first: what the DuckDB queries read."""
+        self.workspace.ensure_ingested(self.id)
+        store = self.workspace.store
+        return {t: store.paths(t, [self.id]) or None for t in (tables or TABLES)}
+
     def units(self, periods: list[Period]) -> dict[str, pd.DataFrame]:
         """Posts, mentions and days of ``periods``, one row per unit (see
         :func:`kpi_notebook_lib.units.unit_tables`): what the significance tests run on."""
-        self.workspace.ensure_ingested(self.id)
-        store = self.workspace.store
         return unit_tables(
-            {t: store.paths(t, [self.id]) or None for t in TABLES},
+            self.sources(),
             periods,
             client=self.id,
             timezone=self.settings.timezone,
@@ -579,9 +581,7 @@ class Client:
         """Long-form KPI values (``client, platform, period, kpi, value, note``) for
         ``periods`` — e.g. a series for a trend chart. ``by="format"`` breaks posts KPIs down
         by post format instead of platform."""
-        self.workspace.ensure_ingested(self.id)
-        store = self.workspace.store
-        sources = {t: store.paths(t, [self.id]) or None for t in TABLES}
+        sources = self.sources()
         kinds = {p.kind for p in periods}
         groups = [[p for p in periods if p.kind == k] for k in sorted(kinds)]
         frames = [
