@@ -115,7 +115,7 @@ def test_english_scorer_matches_vader_and_reads_emojis():
         "Make sure you :) or :D today!",
         "",
     ]
-    raw = EnglishScorer(emojis=False, names=False).score(texts)
+    raw = EnglishScorer(emojis=False, names=False, calibration={}).score(texts)
     assert list(raw) == [sia.polarity_scores(t)["compound"] for t in texts]
     en = EnglishScorer()
     assert en.score(["Delivered 😡"])[0] < -0.05
@@ -133,8 +133,8 @@ def test_english_title_case_complaints_keep_their_tone_by_default():
 
 
 def test_english_names_and_headlines_carry_no_valence():
-    en = EnglishScorer(names=True)
-    raw = EnglishScorer(emojis=False, names=False)
+    en = EnglishScorer(names=True, calibration={})
+    raw = EnglishScorer(emojis=False, names=False, calibration={})
     texts = [
         "Watching The Walking Dead tonight",  # "dead" inside a name
         "Off to Best Buy with my brother",  # "best" inside a name
