@@ -21,15 +21,21 @@ What it does, deterministically (a seeded fold split, L-BFGS from zeros):
    short tweets with a mild positive word are mostly neutral news in DEFT 2017. An ordinal
    (proportional-odds) model was also tried: 0.61, neutral news tweets are not "halfway"
    between positive and negative ones. ``k``, ``band`` and the penalty on the rule features
-   are design choices, checked by the hand-picked sentences of ``tests/test_sentiment.py``.
+   are design choices, checked by the hand-picked sentences of
+   ``data/sentiment/fr_hand_picked.tsv``.
 3. ``l2`` and ``min_df`` (the number of train tweets a word must occur in to get a weight)
    are chosen by 5-fold stratified cross-validation **on train** (macro-F1): the sparsest,
    most penalised setting within 0.005 of the best score wins (fewer, surer word weights
-   travel better outside the climate tweets of DEFT 2017). The final model is refitted on
-   the whole train split.
+   travel better outside the climate tweets of DEFT 2017), **provided** the model refitted
+   on the whole train split labels every sentence of ``data/sentiment/fr_hand_picked.tsv``
+   as written there (the issue's rules: negation after the verb, "pas terrible", "aucun
+   problème", "mais", emojis, elongations, a client override...; the tests check the same
+   file). Otherwise the next setting is tried, in that order, then by decreasing CV score;
+   the rejected settings and the sentences they missed are recorded in the calibration.
+   These sentences are the scorer's specification, not a measure of its accuracy.
 4. The weights go to ``kpi_notebook_lib/data/sentiment/fr_calibration.json``. The scorer turns
    the class probabilities into a compound ``P(pos) - P(neg)`` put into the band of the most
-   probable class, so VADER's ``±0.05`` thresholds give exactly the model's decision.
+   probable class, so VADER's ``+-0.05`` thresholds give exactly the model's decision.
 
 5. Richer models were cross-validated on train with the same folds (a prototype: features
    hashed into 2**18 buckets, each block L2-normalised, the same rule offset, the penalty
@@ -47,6 +53,25 @@ What it does, deterministically (a seeded fold split, L-BFGS from zeros):
    weights learned on them carry a topic bias (a word frequent in negative climate news
    leans negative everywhere): the rules' offset and the penalties keep it small.
 
+6. **Word vectors** (tried in November 2026, not kept). Each tweet's mean word direction
+   (the normalised sum of its content words' vectors: spaCy's ``fr_core_news_md`` fastText
+   vectors, CC0, 100,000 folded words, 128 dimensions by uncentred PCA, a 4.9 MB table)
+   was added as 128 more features with their own penalty. It is the one addition that
+   moved cross-validation on train: 0.676 -> 0.695-0.700 (300 dimensions 0.696, 64 0.689;
+   negated words' vectors subtracted 0.683; smooth-inverse-frequency weights 0.694;
+   text-shape features 0.694). On **val** (read once for this configuration) it scored
+   0.636-0.639 against 0.604. But every such model broke the hand-picked customer
+   sentences: "jamais déçu" and "trooop bien" became neutral or negative, "Livraison reçue
+   👍" neutral, because the vectors carry DEFT's world (short tweets are neutral news,
+   "trop" is "trop de CO2"). Leaving negated words out of the vectors and shrinking the
+   direction of short texts (length ``n / (n + 4)`` for ``n`` words) fixed most of them;
+   under the hand-picked constraint of step 3 the selected model (min_df 1, l2 2, vector
+   penalty 1) cross-validated at 0.692 (0.680 without the vectors at the same penalties)
+   and scored **0.611 on val**, within noise of the stored model's 0.604. A 4.9 MB table
+   and a build step for a gain that does not survive the specification: not kept. Val was
+   read three times in all for these experiments (0.639, 0.636, 0.611); nothing was chosen
+   on it.
+
 The validation split is never read here: ``bench/tone_accuracy.py`` reports it. The test
 split is not used at all. ``--check`` refits and fails if the stored file differs.
 """
@@ -55,6 +80,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -62,8 +88,8 @@ import numpy as np
 from scipy import optimize, sparse
 from scipy.special import logsumexp
 
-from kpi_notebook_lib.sentiment._base import normalize
-from kpi_notebook_lib.sentiment._calibrated import calibration_inputs
+from kpi_notebook_lib.sentiment._base import Overrides, label_from_compound, normalize
+from kpi_notebook_lib.sentiment._calibrated import FrenchScorer, calibration_inputs
 from kpi_notebook_lib.sentiment._french import FrenchRules
 from kpi_notebook_lib.sentiment._lexicon import DATA_DIR
 
@@ -226,16 +252,79 @@ def train(folder: Path, verbose: bool = True) -> dict:
         for l2 in GRID_L2:
             f1 = cross_validate(inputs, y, l2, min_df)
             if verbose:
-                print(f"  CV on train: min_df={min_df} l2={l2:<4} macro-F1={f1:.4f}")
+                print(f"  CV on train: min_df={min_df} l2={l2:<4} macro-F1={f1:.4f}", flush=True)
             results.append((f1, min_df, l2))
     top = max(r[0] for r in results)
-    cv_f1, min_df, l2 = max(
-        (r for r in results if r[0] >= top - TOLERANCE), key=lambda r: (r[1], r[2])
-    )
-    vocab = vocabulary(inputs.feats, min_df)
-    wm = fit(inputs, y, vocab, l2)
+    near = sorted((r for r in results if r[0] >= top - TOLERANCE), key=lambda r: r[1:])[::-1]
+    rest = sorted((r for r in results if r[0] < top - TOLERANCE), reverse=True)
+    hand_picked = read_hand_picked()
+    rejected = []
+    for cv_f1, min_df, l2 in near + rest:
+        vocab = vocabulary(inputs.feats, min_df)
+        wm = fit(inputs, y, vocab, l2)
+        cal = calibration(inputs, y, vocab, wm, (cv_f1, min_df, l2), rules_f1)
+        failed = hand_picked_failures(cal, hand_picked)
+        if not failed:
+            break
+        rejected.append(
+            {
+                "min_df": min_df,
+                "l2": l2,
+                "cv_macro_f1": round(cv_f1, 4),
+                "failed": failed,
+            }
+        )
+        if verbose:
+            print(f"  rejected min_df={min_df} l2={l2}: {failed}")
+    else:
+        sys.exit(f"no setting keeps the {len(hand_picked)} hand-picked sentences right")
+    cal["selection"]["hand_picked"] = {
+        "file": "fr_hand_picked.tsv",
+        "n": len(hand_picked),
+        "rejected_settings": rejected,
+    }
+    return cal
+
+
+def read_hand_picked() -> list[tuple[str, str, Overrides | None]]:
+    """The sentences of ``data/sentiment/fr_hand_picked.tsv``: text, label, overrides."""
+    lines = (DATA_DIR / "fr_hand_picked.tsv").read_text(encoding="utf-8").splitlines()
+    out = []
+    for ln in lines:
+        if not ln or ln.startswith("# "):
+            continue
+        text, want, *more = ln.split("\t")
+        terms = dict(kv.split("=") for kv in more[1].split(";")) if len(more) > 1 else None
+        out.append(
+            (text, want, Overrides({k: float(v) for k, v in terms.items()}) if terms else None)
+        )
+    return out
+
+
+def hand_picked_failures(
+    cal: dict, hand_picked: list[tuple[str, str, Overrides | None]]
+) -> list[str]:
+    """The hand-picked sentences the scorer with calibration ``cal`` gets wrong."""
+    failed = []
+    for text, want, overrides in hand_picked:
+        scorer = FrenchScorer(overrides, calibration=cal)
+        if label_from_compound(float(scorer.score([text])[0])) != want:
+            failed.append(text)
+    return failed
+
+
+def calibration(
+    inputs: Inputs,
+    y: np.ndarray,
+    vocab: list[str],
+    wm: np.ndarray,
+    chosen: tuple[float, int, float],
+    rules_f1: float,
+) -> dict:
+    """The JSON-ready calibration of fitted weights ``wm``."""
+    cv_f1, min_df, l2 = chosen
     train_f1 = macro_f1(y, predict(inputs, vocab, wm))
-    nv = len(vocab)
+    nv, nd = len(vocab), inputs.dense.shape[1]
     words = {
         w: [round(float(v), 4) for v in row]
         for w, row in zip(vocab, wm[:nv], strict=True)
@@ -263,8 +352,8 @@ def train(folder: Path, verbose: bool = True) -> dict:
         "prior": {"k": PRIOR_K, "band": PRIOR_BAND},
         "stems": {"prefix": STEM_PREFIX, "min_len": STEM_MIN_LEN},
         "dense_names": ["log1p_pos", "log1p_neg", "only_pos", "only_neg", "log1p_words"],
-        "dense": [[round(float(v), 5) for v in row] for row in wm[nv:-1]],
-        "bias": [round(float(v), 5) for v in wm[-1]],
+        "dense": [[round(float(v), 5) for v in row] for row in wm[nv : nv + nd]],
+        "bias": [round(float(v), 5) for v in wm[nv + nd]],
         "words": dict(sorted(words.items())),
     }
 
@@ -273,6 +362,12 @@ def dump(cal: dict) -> str:
     """JSON with one word weight per line (small, and readable in a diff)."""
     head = {k: v for k, v in cal.items() if k != "words"}
     body = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
+    # one line per innermost list of numbers (the dense rows and the vector weights)
+    body = re.sub(
+        r"\[\s+(-?[\d.e+-]+(?:,\s+-?[\d.e+-]+)*)\s+\]",
+        lambda m: "[" + ", ".join(re.split(r",\s*", m.group(1))) + "]",
+        body,
+    )
     words = ",\n".join(
         f"  {json.dumps(w, ensure_ascii=False)}: {json.dumps(v)}" for w, v in cal["words"].items()
     )

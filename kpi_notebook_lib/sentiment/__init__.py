@@ -17,17 +17,22 @@ language (:func:`label_from_compound`): ``>= 0.05`` positive, ``<= -0.05`` negat
 neutral. Texts that cannot be scored are never "neutral": they are ``unscored`` with a
 ``reason`` (``empty``, ``url_only``, ``other_language:<code>``).
 
-- **English** (:class:`EnglishScorer`): vaderSentiment (Hutto & Gilbert, 2014) with its
-  standard thresholds; emojis of a shared table get a valence (VADER scores 😡 👍 ❤️ as 0);
-  sentiment words inside Capitalised names and headlines (*Best Buy*, *The Walking Dead*)
-  carry none.
+- **English** (:class:`EnglishScorer`): vaderSentiment (Hutto & Gilbert, 2014); emojis of a
+  shared table get a valence (VADER scores 😡 👍 ❤️ as 0); then a calibration fitted on half
+  of VADER's own human-rated tweets (``bench/train_english.py``): the compound is the
+  predicted mean human rating divided by 4, put into the band of a calibrated class, read
+  from VADER's compound and the text's shape only (a link, ``?``, ``!``, length, capitals;
+  no word weights). ``calibration={}`` gives VADER's compound; an optional rule
+  (``names=True``, off by default) mutes sentiment words inside Capitalised names and
+  headlines (*Best Buy*, *The Walking Dead*).
 - **French** (:class:`FrenchScorer`): VADER's rules rewritten for French on the
   vadersentiment-fr lexicon (MIT) with hand-written corrections: negation around the verb
   (``ne … pas/plus/jamais/rien/aucun``, ``j'aime pas``), idioms (``pas terrible``, ``aucun
   problème``), contrast (``mais``, ``pourtant``), elisions, emojis, emoticons, hashtags,
   elongations, intensifiers, caps and ``!!!``; then a calibration fitted on the train split of
   DEFT 2017 (see ``bench/train_french.py``) so that the thresholds mean the same thing as in
-  English. :class:`FrenchRules` is the rule stage alone.
+  English.
+  :class:`FrenchRules` is the rule stage alone.
 
 Routing
 -------
