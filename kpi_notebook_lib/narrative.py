@@ -430,4 +430,4 @@ def tone_accuracy_sentence(languages: pd.Series, lang: str = "en") -> str:
         if fr
         else "Measured accuracy of the tone scoring — "
     )
-    return lead + " ; ".join(parts) + "."
+    return lead + (" ; " if fr else "; ").join(parts) + "."
