@@ -36,11 +36,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from _tone_common import find_corpus, labels, macro_f1
 
 from kpi_notebook_lib.sentiment import (
     EnglishScorer,
@@ -59,36 +59,6 @@ def english_dev_mask(ids: np.ndarray) -> np.ndarray:
     permutation of the sorted ids); the others are the held-out half."""
     perm = np.random.default_rng(EN_SPLIT_SEED).permutation(np.sort(ids))
     return np.isin(ids, perm[: len(perm) // 2])
-
-
-def find_data(arg: str | None) -> Path:
-    """The folder holding ``en_vader_tweets`` and ``fr_deft2017``, or exit with a message."""
-    here = Path(__file__).resolve().parent.parent
-    bases = [Path(arg).expanduser()] if arg else [here.parent / "shared" / "data"]
-    for base in bases:
-        for d in (base / "sentiment", base):
-            if (d / "en_vader_tweets").is_dir() and (d / "fr_deft2017").is_dir():
-                return d
-    sys.exit(
-        "The benchmark data were not found: expected sentiment/en_vader_tweets and "
-        f"sentiment/fr_deft2017 under {', '.join(str(b) for b in bases)}. "
-        "Pass --data DIR (the folder holding sentiment/)."
-    )
-
-
-def macro_f1(y: np.ndarray, p: np.ndarray) -> float:
-    f = []
-    for k in (0, 1, 2):
-        tp = np.sum((y == k) & (p == k))
-        prec = tp / max(np.sum(p == k), 1)
-        rec = tp / max(np.sum(y == k), 1)
-        f.append(0.0 if prec + rec == 0 else 2 * prec * rec / (prec + rec))
-    return float(np.mean(f))
-
-
-def labels(compound: np.ndarray) -> np.ndarray:
-    """0 negative, 1 neutral, 2 positive with VADER's thresholds."""
-    return np.where(compound >= 0.05, 2, np.where(compound <= -0.05, 0, 1))
 
 
 def vader_raw():
@@ -141,15 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         help="where to record the measured figures that reports quote ('' to skip)",
     )
     args = ap.parse_args(argv)
-    data = find_data(args.data)
+    en_folder = find_corpus(args.data, "en_vader_tweets", "tweets_GroundTruth.txt")
+    folder = find_corpus(args.data, "fr_deft2017", "val_text.txt")
     met = {}
 
     # ---- English -------------------------------------------------------------------------
-    lines = (
-        (data / "en_vader_tweets" / "tweets_GroundTruth.txt")
-        .read_text(encoding="utf-8")
-        .splitlines()
-    )
+    lines = (en_folder / "tweets_GroundTruth.txt").read_text(encoding="utf-8").splitlines()
     parts = [ln.split("\t", 2) for ln in lines if ln.strip()]
     en_ids = np.array([int(p[0]) for p in parts])
     en_text = [p[2] for p in parts]
@@ -162,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     # the optional name/headline rule (off by default: it mutes Title Case complaints)
     named = EnglishScorer(names=True, calibration={}).score(en_text)
     print(
-        f"English: {len(en_text):,} tweets ({data / 'en_vader_tweets'}), gold from the mean "
+        f"English: {len(en_text):,} tweets ({en_folder}), gold from the mean "
         "human rating (> 0.5 positive, < -0.5 negative); split by id (seed "
         f"{EN_SPLIT_SEED}) into a dev half ({dev.sum():,}, the calibration was fitted on it "
         f"and the optional name rule written on it) and a held-out half ({(~dev).sum():,}, "
@@ -220,7 +187,6 @@ def main(argv: list[str] | None = None) -> int:
         ] = not worse
 
     # ---- French --------------------------------------------------------------------------
-    folder = data / "fr_deft2017"
     fr_text = (folder / "val_text.txt").read_text(encoding="utf-8").splitlines()
     y_fr = np.loadtxt(folder / "val_labels.txt", dtype=int)
     cal = json.loads((DATA_DIR / "fr_calibration.json").read_text(encoding="utf-8"))

@@ -51,16 +51,21 @@ What it does, deterministically (a seeded fold split, L-BFGS from zeros, closed-
 from __future__ import annotations
 
 import argparse
-import json
-import re
-import sys
 from pathlib import Path
 
 import numpy as np
-from scipy import optimize
-from scipy.special import logsumexp
 
 # bench/ is on sys.path when this file is run as a script: the split is tone_accuracy's own.
+from _tone_common import (
+    compact_json,
+    find_corpus,
+    macro_f1,
+    stratified_folds,
+    write_or_check,
+)
+from _tone_common import labels as labels_of
+from scipy import optimize
+from scipy.special import logsumexp
 from tone_accuracy import EN_SPLIT_SEED, english_dev_mask
 
 from kpi_notebook_lib.sentiment import EnglishScorer
@@ -78,21 +83,6 @@ GRID_L2 = (0.01, 0.1, 1.0, 10.0, 100.0)
 GRID_ALPHA = (0.1, 1.0, 10.0, 100.0, 1000.0)
 RATING_SCALE = 4.0
 CLASSES = ("negative", "neutral", "positive")
-
-
-def find_data(arg: str | None) -> Path:
-    """Locate ``en_vader_tweets`` (``--data``, else ``../shared/data`` beside the clone)."""
-    here = Path(__file__).resolve().parent.parent
-    candidates = [Path(arg)] if arg else [here.parent / "shared" / "data", here / "data"]
-    for base in candidates:
-        for d in (base / "sentiment" / "en_vader_tweets", base / "en_vader_tweets", base):
-            if (d / "tweets_GroundTruth.txt").is_file():
-                return d
-    sys.exit(
-        "VADER's tweets were not found (looked in "
-        + ", ".join(str(c) for c in candidates)
-        + "). Pass --data DIR, the folder holding sentiment/en_vader_tweets/."
-    )
 
 
 def read_dev(folder: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -168,35 +158,8 @@ def rating_compound(z: np.ndarray, coef: np.ndarray, intercept: float) -> np.nda
     return np.clip((z @ coef + intercept) / RATING_SCALE, -1.0, 1.0)
 
 
-def labels_of(compound: np.ndarray) -> np.ndarray:
-    """0 negative, 1 neutral, 2 positive with VADER's thresholds."""
-    return np.where(compound >= 0.05, 2, np.where(compound <= -0.05, 0, 1))
-
-
-def macro_f1(y: np.ndarray, p: np.ndarray) -> float:
-    """Unweighted mean of the three per-class F1 scores."""
-    f = []
-    for k in range(3):
-        tp = np.sum((y == k) & (p == k))
-        prec = tp / max(np.sum(p == k), 1)
-        rec = tp / max(np.sum(y == k), 1)
-        f.append(0.0 if prec + rec == 0 else 2 * prec * rec / (prec + rec))
-    return float(np.mean(f))
-
-
 def pearson(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a, b)[0, 1])
-
-
-def folds(y: np.ndarray, k: int = 5) -> list[np.ndarray]:
-    """Seeded stratified folds (test indices)."""
-    rng = np.random.default_rng(FOLD_SEED)
-    fold = np.empty(len(y), dtype=int)
-    for c in np.unique(y):
-        idx = np.flatnonzero(y == c)
-        rng.shuffle(idx)
-        fold[idx] = np.arange(len(idx)) % k
-    return [np.flatnonzero(fold == i) for i in range(k)]
 
 
 def _sig(v: float) -> float:
@@ -245,7 +208,7 @@ def scorer_compounds(cal: dict, x: np.ndarray) -> np.ndarray:
 def cross_validate(x: np.ndarray, y: np.ndarray, rating: np.ndarray, verbose: bool = True) -> dict:
     """Choose ``l2`` and ``alpha`` by 5-fold CV on dev; CV figures of the whole scorer."""
     k = N_CLASS_FEATURES
-    splits = [(np.setdiff1d(np.arange(len(y)), te), te) for te in folds(y)]
+    splits = [(np.setdiff1d(np.arange(len(y)), te), te) for te in stratified_folds(y, FOLD_SEED)]
 
     def fold_z(tr: np.ndarray, te: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mean, std = standardiser(x[tr])
@@ -326,16 +289,6 @@ def train(folder: Path, verbose: bool = True) -> dict:
     }
 
 
-def dump(cal: dict) -> str:
-    """Indented JSON with every list of numbers on one line."""
-    text = json.dumps(cal, ensure_ascii=False, indent=1)
-
-    def one_line(m: re.Match) -> str:
-        return "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]"
-
-    return re.sub(r"\[\s*(-?[0-9][-+0-9.eE,\s]*?)\s*\]", one_line, text) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -344,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="fail if the stored file differs")
     ap.add_argument("--out", default=str(DATA_DIR / "en_calibration.json"))
     args = ap.parse_args(argv)
-    folder = find_data(args.data)
+    folder = find_corpus(args.data, "en_vader_tweets", "tweets_GroundTruth.txt")
     print(f"Training the English calibration on the dev half of {folder} (held-out half not read)")
     cal = train(folder)
     sel = cal["selection"]
@@ -353,17 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         f"scorer, CV on dev: r={sel['cv_scorer_pearson_r']:.4f} "
         f"accuracy={sel['cv_scorer_accuracy']:.4f} macro-F1={sel['cv_scorer_macro_f1']:.4f}"
     )
-    text = dump(cal)
-    out = Path(args.out)
-    if args.check:
-        same = out.is_file() and out.read_text(encoding="utf-8") == text
-        print("stored calibration is up to date" if same else "stored calibration DIFFERS")
-        return 0 if same else 1
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
-    print(f"wrote {out}")
-    return 0
+    return write_or_check(Path(args.out), compact_json(cal) + "\n", args.check)
 
 
 if __name__ == "__main__":

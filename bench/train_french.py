@@ -80,11 +80,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
+from _tone_common import (
+    compact_json,
+    find_corpus,
+    labels,
+    macro_f1,
+    stratified_folds,
+    write_or_check,
+)
 from scipy import optimize, sparse
 from scipy.special import logsumexp
 
@@ -103,21 +110,6 @@ GRID_MIN_DF = (1, 2, 3)
 TOLERANCE = 0.005
 STEM_PREFIX = 5
 STEM_MIN_LEN = 6
-
-
-def find_data(arg: str | None) -> Path:
-    """Locate ``fr_deft2017`` (``--data``, else ``../shared/data`` beside the clone)."""
-    here = Path(__file__).resolve().parent.parent
-    candidates = [Path(arg)] if arg else [here.parent / "shared" / "data", here / "data"]
-    for base in candidates:
-        for d in (base / "sentiment" / "fr_deft2017", base / "fr_deft2017", base):
-            if (d / "train_text.txt").is_file():
-                return d
-    sys.exit(
-        "The DEFT 2017 French tweets were not found (looked in "
-        + ", ".join(str(c) for c in candidates)
-        + "). Pass --data DIR, the folder holding sentiment/fr_deft2017/."
-    )
 
 
 def read_split(folder: Path, split: str) -> tuple[list[str], np.ndarray]:
@@ -207,31 +199,9 @@ def predict(inputs: Inputs, vocab: list[str], wm: np.ndarray) -> np.ndarray:
     return np.argmax(inputs.offset() + inputs.design(vocab) @ wm, axis=1)
 
 
-def macro_f1(y: np.ndarray, p: np.ndarray) -> float:
-    """Unweighted mean of the three per-class F1 scores."""
-    f = []
-    for k in range(3):
-        tp = np.sum((y == k) & (p == k))
-        prec = tp / max(np.sum(p == k), 1)
-        rec = tp / max(np.sum(y == k), 1)
-        f.append(0.0 if prec + rec == 0 else 2 * prec * rec / (prec + rec))
-    return float(np.mean(f))
-
-
-def folds(y: np.ndarray, k: int = 5) -> list[np.ndarray]:
-    """Seeded stratified folds."""
-    rng = np.random.default_rng(SEED)
-    fold = np.empty(len(y), dtype=int)
-    for c in np.unique(y):
-        idx = np.flatnonzero(y == c)
-        rng.shuffle(idx)
-        fold[idx] = np.arange(len(idx)) % k
-    return [np.flatnonzero(fold == i) for i in range(k)]
-
-
 def cross_validate(inputs: Inputs, y: np.ndarray, l2: float, min_df: int) -> float:
     scores = []
-    for test in folds(y):
+    for test in stratified_folds(y, SEED):
         train = np.setdiff1d(np.arange(len(y)), test)
         tr, te = inputs.take(train), inputs.take(test)
         vocab = vocabulary(tr.feats, min_df)
@@ -244,7 +214,7 @@ def train(folder: Path, verbose: bool = True) -> dict:
     """Select, fit and return the calibration (a JSON-ready dict)."""
     texts, y = read_split(folder, "train")
     inputs = Inputs(texts)
-    rules_f1 = macro_f1(y, np.where(inputs.rc >= 0.05, 2, np.where(inputs.rc <= -0.05, 0, 1)))
+    rules_f1 = macro_f1(y, labels(inputs.rc))
     if verbose:
         print(f"  rules alone on train: macro-F1={rules_f1:.4f}")
     results = []
@@ -361,13 +331,7 @@ def calibration(
 def dump(cal: dict) -> str:
     """JSON with one word weight per line (small, and readable in a diff)."""
     head = {k: v for k, v in cal.items() if k != "words"}
-    body = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
-    # one line per innermost list of numbers (the dense rows and the vector weights)
-    body = re.sub(
-        r"\[\s+(-?[\d.e+-]+(?:,\s+-?[\d.e+-]+)*)\s+\]",
-        lambda m: "[" + ", ".join(re.split(r",\s*", m.group(1))) + "]",
-        body,
-    )
+    body = compact_json(head)[:-2]
     words = ",\n".join(
         f"  {json.dumps(w, ensure_ascii=False)}: {json.dumps(v)}" for w, v in cal["words"].items()
     )
@@ -380,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="fail if the stored weights differ")
     ap.add_argument("--out", default=str(DATA_DIR / "fr_calibration.json"))
     args = ap.parse_args(argv)
-    folder = find_data(args.data)
+    folder = find_corpus(args.data, "fr_deft2017", "train_text.txt")
     print(f"Training the French calibration on {folder}/train_* (val and test are not read)")
     cal = train(folder)
     sel = cal["selection"]
@@ -388,17 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Chosen: min_df={sel['min_df']} l2={sel['l2']} (CV macro-F1 on train "
         f"{sel['cv_macro_f1']}), {len(cal['words'])} word weights"
     )
-    text = dump(cal)
-    out = Path(args.out)
-    if args.check:
-        same = out.is_file() and out.read_text(encoding="utf-8") == text
-        print("stored calibration is up to date" if same else "stored calibration DIFFERS")
-        return 0 if same else 1
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
-    print(f"wrote {out}")
-    return 0
+    return write_or_check(Path(args.out), dump(cal), args.check)
 
 
 if __name__ == "__main__":
