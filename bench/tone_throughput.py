@@ -363,6 +363,18 @@ def tone_step(mentions: pd.DataFrame, cache: ScoreCache, workers: int | None) ->
     return tone_summary(scored, by=("period", "platform", "brand"))
 
 
+def timed_runs(mentions, summary, make_cache, args) -> list[float]:
+    """Wall times of ``args.repeat`` tone steps, each with a new cache from ``make_cache``;
+    every run must give ``summary`` again."""
+    walls = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        again = tone_step(mentions, make_cache(), args.workers)
+        walls.append(time.perf_counter() - t)
+        pd.testing.assert_frame_equal(summary, again)
+    return walls
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=1_000_000, help="mentions (default 1,000,000)")
@@ -433,26 +445,16 @@ def main(argv: list[str] | None = None) -> int:
             f"VADER's {vader_cpu_rate:,.0f}; on {os.cpu_count()} idle cores the wall-clock "
             f"ratio would approach {cpu_ratio * (os.cpu_count() or 1):.1f}x"
         )
-        walls = []
-        for _ in range(args.repeat):
-            t = time.perf_counter()
-            again = tone_step(mentions, ScoreCache(folder), args.workers)
-            walls.append(time.perf_counter() - t)
+        walls = timed_runs(mentions, summary, lambda: ScoreCache(folder), args)
         cached = statistics.median(walls)
-        pd.testing.assert_frame_equal(summary, again)
         print(
             f"cached run (new ScoreCache on the same folder), median of {args.repeat}: "
             f"{cached:.3f} s (runs: {', '.join(f'{w:.3f}' for w in walls)}) = "
             f"{len(mentions) / cached:,.0f} texts/s = {first / cached:.1f}x faster than the "
             f"first run [target >= 50x: {'met' if first / cached >= 50 else 'NOT met'}]"
         )
-        walls = []
-        for _ in range(args.repeat):
-            t = time.perf_counter()
-            again = tone_step(mentions, ScoreCache(folder, memo=False), args.workers)
-            walls.append(time.perf_counter() - t)
+        walls = timed_runs(mentions, summary, lambda: ScoreCache(folder, memo=False), args)
         per_text = statistics.median(walls)
-        pd.testing.assert_frame_equal(summary, again)
         print(
             f"  for information, per-text cache only (ScoreCache(memo=False)), median of "
             f"{args.repeat}: {per_text:.3f} s (runs: {', '.join(f'{w:.3f}' for w in walls)}) = "
