@@ -40,7 +40,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _tone_common import find_corpus, labels, macro_f1
+from _tone_common import (
+    bootstrap_interval,
+    compact_json,
+    find_corpus,
+    labels,
+    macro_f1,
+    per_class_f1,
+)
 
 from kpi_notebook_lib.sentiment import (
     EnglishScorer,
@@ -52,6 +59,8 @@ from kpi_notebook_lib.sentiment._lexicon import DATA_DIR
 
 #: Seed of the permutation of tweet ids that splits the English tweets into dev / held-out.
 EN_SPLIT_SEED = 20140601
+#: Seed of the bootstrap resamples behind the 95 % intervals.
+BOOT_SEED = 20261126
 
 
 def english_dev_mask(ids: np.ndarray) -> np.ndarray:
@@ -93,10 +102,60 @@ def _at(mask: np.ndarray, y: np.ndarray, c: np.ndarray, rating: np.ndarray) -> t
 
 
 def row(name: str, y: np.ndarray, c: np.ndarray, rating: np.ndarray | None = None) -> dict:
+    """Accuracy, macro-F1 (with 95 % bootstrap intervals), per-class F1 and Pearson r."""
     p = labels(c)
-    out = {"scorer": name, "accuracy": float(np.mean(p == y)), "macro_f1": macro_f1(y, p)}
+    out = {
+        "scorer": name,
+        "accuracy": float(np.mean(p == y)),
+        "macro_f1": macro_f1(y, p),
+        "per_class_f1": per_class_f1(y, p),
+        "ci95": bootstrap_interval(y, p, BOOT_SEED),
+        "pred": p,
+        "y": y,
+    }
     if rating is not None:
         out["pearson_r"] = float(np.corrcoef(c, rating)[0, 1])
+    return out
+
+
+def describe(r: dict) -> str:
+    """One printed line of figures for a row."""
+    lo, hi = r["ci95"]["macro_f1"]
+    neg, neu, pos = r["per_class_f1"]
+    head = f"r={r['pearson_r']:.4f}  " if "pearson_r" in r else ""
+    return (
+        f"{head}acc={r['accuracy']:.4f}  macro-F1={r['macro_f1']:.4f} [{lo:.3f}, {hi:.3f}]  "
+        f"F1 neg/neu/pos={neg:.3f}/{neu:.3f}/{pos:.3f}"
+    )
+
+
+def paired_difference(a: dict, b: dict, n: int = 2000) -> tuple[float, float, float]:
+    """Macro-F1 of ``a`` minus that of ``b`` on the same texts, with a 95 % paired bootstrap
+    interval (the same resampled texts for both scorers)."""
+    y, pa, pb = a["y"], a["pred"], b["pred"]
+    rng = np.random.default_rng(BOOT_SEED)
+    d = np.empty(n)
+    for i in range(n):
+        idx = rng.integers(0, len(y), len(y))
+        d[i] = macro_f1(y[idx], pa[idx]) - macro_f1(y[idx], pb[idx])
+    lo, hi = np.percentile(d, [2.5, 97.5])
+    return a["macro_f1"] - b["macro_f1"], float(lo), float(hi)
+
+
+def _record(r: dict) -> dict:
+    """The figures of a row that ``tone_accuracy.json`` keeps (rounded)."""
+    out = {"accuracy": round(r["accuracy"], 4), "macro_f1": round(r["macro_f1"], 4)}
+    if "pearson_r" in r:
+        out["pearson_r"] = round(r["pearson_r"], 4)
+    out["macro_f1_ci95"] = [round(v, 4) for v in r["ci95"]["macro_f1"]]
+    out["accuracy_ci95"] = [round(v, 4) for v in r["ci95"]["accuracy"]]
+    out["per_class_f1"] = dict(
+        zip(
+            ("negative", "neutral", "positive"),
+            (round(v, 4) for v in r["per_class_f1"]),
+            strict=True,
+        )
+    )
     return out
 
 
@@ -157,10 +216,12 @@ def main(argv: list[str] | None = None) -> int:
         label = {"held_out": "held-out half", "dev": "dev half", "all": "all 4,200"}[part]
         print(f"  [{label}, n={mask.sum():,}]")
         for r in rows:
-            print(
-                f"    {r['scorer']:<56} r={r['pearson_r']:.4f}  acc={r['accuracy']:.4f}  "
-                f"macro-F1={r['macro_f1']:.4f}"
-            )
+            print(f"    {r['scorer']:<56} {describe(r)}")
+    d, lo, hi = paired_difference(en_rows["held_out"]["ours"], en_rows["held_out"]["raw"])
+    print(
+        f"  held-out half, ours minus raw VADER: macro-F1 {d:+.4f}, 95 % paired bootstrap "
+        f"interval [{lo:+.4f}, {hi:+.4f}]"
+    )
     changed = int(np.sum(raw != uncal))
     print(
         f"  uncalibrated scorer vs raw VADER: {changed} of {len(en_text)} compounds differ "
@@ -207,7 +268,13 @@ def main(argv: list[str] | None = None) -> int:
     scorer = FrenchScorer()
     rows.append(row("ours: FrenchScorer (rules + calibration)", y_fr, scorer.score(fr_text)))
     for r in rows:
-        print(f"  {r['scorer']:<58} acc={r['accuracy']:.3f}  macro-F1={r['macro_f1']:.3f}")
+        print(f"  {r['scorer']:<58} {describe(r)}")
+    for base in rows[1:-1]:
+        d, lo, hi = paired_difference(rows[-1], base)
+        print(
+            f"  FrenchScorer minus {base['scorer'].removeprefix('ours: ')}: macro-F1 {d:+.3f}, "
+            f"95 % paired bootstrap interval [{lo:+.3f}, {hi:+.3f}]"
+        )
     met["FR macro-F1 >= 0.65 on val"] = rows[-1]["macro_f1"] >= 0.65
     fr_ours = rows[-1]
 
@@ -245,32 +312,27 @@ def main(argv: list[str] | None = None) -> int:
         record = {
             "measured_on": time.strftime("%Y-%m-%d"),
             "command": "python bench/tone_accuracy.py",
+            "intervals": "95 % percentile bootstrap over the texts (2,000 resamples, seed "
+            f"{BOOT_SEED}): sampling noise only, not a change of topic or platform",
             "en": {
                 "dataset": f"held-out half of the VADER tweets ({(~dev).sum():,}, split by id "
                 f"with seed {EN_SPLIT_SEED}, never used to fit or choose anything)",
                 "scope": "held-out half: the default English scorer's calibration was fitted "
                 "on the other (dev) half",
-                "accuracy": round(en_ours["accuracy"], 4),
-                "macro_f1": round(en_ours["macro_f1"], 4),
-                "pearson_r": round(en_ours["pearson_r"], 4),
-                "raw_vader": {k: round(h_raw[k], 4) for k in ("accuracy", "macro_f1", "pearson_r")},
+                **_record(en_ours),
+                "raw_vader": _record(h_raw),
                 "all": {
                     "dataset": "all 4,200 VADER tweets (includes the dev half)",
-                    **{k: round(r_all[k], 4) for k in ("accuracy", "macro_f1", "pearson_r")},
-                    "raw_vader": {
-                        k: round(r_raw[k], 4) for k in ("accuracy", "macro_f1", "pearson_r")
-                    },
+                    **_record(r_all),
+                    "raw_vader": _record(r_raw),
                 },
             },
             "fr": {
                 "dataset": "DEFT 2017 validation split (324 tweets, not used for tuning)",
-                "accuracy": round(fr_ours["accuracy"], 4),
-                "macro_f1": round(fr_ours["macro_f1"], 4),
+                **_record(fr_ours),
             },
         }
-        Path(args.write).write_text(
-            json.dumps(record, indent=1, ensure_ascii=False) + "\n", "utf-8"
-        )
+        Path(args.write).write_text(compact_json(record), "utf-8")
         print(f"\nRecorded for the reports: {args.write}")
     return 0
 

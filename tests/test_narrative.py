@@ -157,3 +157,79 @@ def test_rule_conditions_are_never_executed(cond):
     text = f'rules:\n  - {{id: r, objective: tone, when: "{cond}", fr: a, en: b}}\n'
     with pytest.raises(CatalogError):
         load_rules(text)
+
+
+# ---- tone accuracy sentence ---------------------------------------------------------------
+
+
+def _accuracy_file(tmp_path, monkeypatch, record):
+    """Point the narrative at a ``data/tone_accuracy.json`` holding ``record``."""
+    import json
+
+    from kpi_notebook_lib import narrative
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "tone_accuracy.json").write_text(json.dumps(record), "utf-8")
+    monkeypatch.setattr(narrative.resources, "files", lambda package: tmp_path)
+
+
+_RECORD = {
+    "fr": {"accuracy": 0.6049, "macro_f1": 0.6043, "macro_f1_ci95": [0.5493, 0.6551]},
+    "en": {"accuracy": 0.819, "macro_f1": 0.7485},
+}
+
+
+def test_tone_accuracy_sentence_quotes_the_file_per_language_with_shares(tmp_path, monkeypatch):
+    from kpi_notebook_lib.narrative import tone_accuracy_sentence
+
+    _accuracy_file(tmp_path, monkeypatch, _RECORD)
+    # three French, one English, two unscored: shares are of the scored mentions
+    langs = pd.Series(["fr", "fr", "fr", "en", None, None])
+    fr = tone_accuracy_sentence(langs, "fr")
+    assert "français (75,0\u00a0% des mentions notées) : macro-F1 0,60" in fr
+    assert "(intervalle à 95\u00a0%\u00a0: 0,55 à 0,66)" in fr
+    assert "exactitude 60,5\u00a0%" in fr
+    assert "anglais (25,0\u00a0% des mentions notées) : macro-F1 0,75, exactitude 81,9\u00a0%" in fr
+    en = tone_accuracy_sentence(langs, "en")
+    assert "French (75.0% of scored mentions): macro-F1 0.60 (95% interval 0.55 to 0.66)" in en
+    # no interval in the file for English: none is invented
+    assert "English (25.0% of scored mentions): macro-F1 0.75, accuracy 81.9%" in en
+
+
+def test_tone_accuracy_sentence_names_only_the_languages_present(tmp_path, monkeypatch):
+    from kpi_notebook_lib.narrative import tone_accuracy_sentence
+
+    _accuracy_file(tmp_path, monkeypatch, _RECORD)
+    en = tone_accuracy_sentence(pd.Series(["en", "en", None]), "en")
+    assert "English (100.0% of scored mentions)" in en
+    assert "French" not in en and "DEFT" not in en
+    # nothing scored: said so, no figures
+    none = tone_accuracy_sentence(pd.Series([None, None], dtype=object), "fr")
+    assert none == "Aucune mention notée sur la période."
+    assert "macro-F1" not in tone_accuracy_sentence(pd.Series([], dtype=object), "en")
+
+
+def test_tone_accuracy_sentence_without_a_measurement(tmp_path, monkeypatch):
+    from kpi_notebook_lib import narrative
+
+    monkeypatch.setattr(narrative.resources, "files", lambda package: tmp_path)
+    s = narrative.tone_accuracy_sentence(pd.Series(["fr"]), "en")
+    assert s == "The tone scorer's accuracy has not been measured for this version."
+
+
+def test_shipped_tone_accuracy_is_consistent():
+    """The shipped figures (written by bench/tone_accuracy.py) are coherent: intervals hold
+    their estimate, macro-F1 is the mean of the per-class F1 scores."""
+    import json
+    from importlib import resources
+
+    rec = json.loads(
+        resources.files("kpi_notebook_lib").joinpath("data/tone_accuracy.json").read_text("utf-8")
+    )
+    for code in ("fr", "en"):
+        a = rec[code]
+        lo, hi = a["macro_f1_ci95"]
+        assert lo < a["macro_f1"] < hi
+        lo, hi = a["accuracy_ci95"]
+        assert lo < a["accuracy"] < hi
+        assert a["macro_f1"] == pytest.approx(sum(a["per_class_f1"].values()) / 3, abs=1e-3)
