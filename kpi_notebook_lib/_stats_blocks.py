@@ -77,5 +77,9 @@ class StatsBlocks:
         """How the verdicts, intervals, trends, alerts and pacing are computed."""
         t = self.client.settings.thresholds
         return sh.statistics_note_html(
-            lang=self.lang, alpha=t.alpha, power=t.power, false_alarms=t.false_alarms_per_month
+            lang=self.lang,
+            alpha=t.alpha,
+            power=t.power,
+            false_alarms=t.false_alarms_per_month,
+            multiple_testing=t.multiple_testing,
         )

@@ -127,8 +127,10 @@ def kpis(
     """Print the long-form KPI table of a client for a period.
 
     Each change is tested: ``verdict`` is rise, fall, noise (within normal variation) or
-    too_little_data, with its ``p_value`` and the confidence interval ``ci_low``–``ci_high``
-    of the change, in the KPI's unit."""
+    too_little_data, with its ``p_value``, the ``p_adjusted`` the verdict is decided on (the
+    p-values of one platform's KPIs adjusted together, Benjamini–Hochberg, unless the client
+    sets ``thresholds.multiple_testing: none``) and the confidence interval
+    ``ci_low``–``ci_high`` of the change, in the KPI's unit."""
     from .workspace import open_workspace
 
     c = open_workspace(workspace).client(client_id)
@@ -145,6 +147,7 @@ def kpis(
                 "change_pct",
                 "verdict",
                 "p_value",
+                "p_adjusted",
                 "ci_low",
                 "ci_high",
                 "target",

@@ -32,6 +32,7 @@ __all__ = [
     "format_verdict",
     "kpi_table",
     "locale_of",
+    "verdict_of",
 ]
 
 #: What a missing value looks like.
@@ -67,11 +68,12 @@ def format_share(value, lang: str = "en") -> str:
     return format_percent(float(value), pattern, locale=locale_of(lang))
 
 
-def format_verdict(verdict, p_value=None, lang: str = "en") -> str:
+def format_verdict(verdict, p_value=None, lang: str = "en", *, adjusted: bool = False) -> str:
     """A change's significance in words, with its p-value: ``hausse significative (p = 0,003)``.
 
     ``noise`` reads "normal variation": a change the test cannot tell from noise is not called
-    a rise or a fall.
+    a rise or a fall. With ``adjusted`` the p-value is one adjusted for the other changes
+    tested with it (:mod:`kpi_notebook_lib.significance`) and says so: ``p ajusté = 0,02``.
     """
     if _missing(verdict) or verdict not in VERDICTS["en"]:
         return MISSING
@@ -84,8 +86,23 @@ def format_verdict(verdict, p_value=None, lang: str = "en") -> str:
             if p < 0.001
             else "= " + format_decimal(p, "0.###" if p < 0.01 else "0.##", locale=loc)
         )
-        text += f" (p {shown})"
+        name = ("p ajusté" if lang == "fr" else "adjusted p") if adjusted else "p"
+        text += f" ({name} {shown})"
     return text
+
+
+def verdict_of(row, lang: str = "en") -> str:
+    """:func:`format_verdict` of one comparison row (a mapping or a namedtuple), quoting the
+    p-value its verdict was decided on: the adjusted one when the row's change was tested
+    together with others."""
+
+    def get(name):
+        return row.get(name) if hasattr(row, "get") else getattr(row, name, None)
+
+    family = get("tests_in_family")
+    if not _missing(family) and float(family) > 1 and not _missing(get("p_adjusted")):
+        return format_verdict(get("verdict"), get("p_adjusted"), lang, adjusted=True)
+    return format_verdict(get("verdict"), get("p_value"), lang)
 
 
 def locale_of(lang: str) -> str:
@@ -203,7 +220,7 @@ def kpi_table(
                     currency=currency,
                 ),
                 format_change(r.change, r.change_pct, r.unit, lang),
-                format_verdict(getattr(r, "verdict", None), getattr(r, "p_value", None), lang),
+                verdict_of(r, lang),
                 format_value(r.target, r.unit, lang, currency=currency),
                 MISSING if _missing(r.status) else _STATUS[lang][r.status],
             ]

@@ -25,6 +25,7 @@ from .formatting import (
     format_value,
     format_verdict,
     translate_note,
+    verdict_of,
 )
 
 __all__ = [
@@ -207,7 +208,7 @@ def kpi_table_html(
             esc(format_value(base, kpi.unit, lang, currency=currency)),
             esc(format_change(r["change"], r["change_pct"], kpi.unit, lang)),
             f'<span class="verdict verdict-{esc(r.get("verdict") or "none")}">'
-            f"{esc(format_verdict(r.get('verdict'), r.get('p_value'), lang))}</span>",
+            f"{esc(verdict_of(r, lang))}</span>",
             esc(format_value(r["target"], kpi.unit, lang, currency=currency)),
             f'<span class="status status-{esc(status or "none")}">'
             f"{esc(_STATUS[lang][status]) if status else MISSING}</span>",

@@ -45,6 +45,7 @@ _FIELDS = {
     "direction",
     "verdict",
     "p_value",
+    "p_adjusted",
     "mdc",
 }
 _WORDS = {

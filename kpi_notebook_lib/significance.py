@@ -16,16 +16,31 @@ excludes no change (for Mann–Whitney, whose interval is a bootstrap of the mea
 disagree; the verdict then stays ``noise``). ``mdc`` is the
 minimum detectable change: the smallest change the next period could reliably show at the
 current volumes (level ``alpha``, power ``power``), in the KPI's unit.
+
+**Many changes are tested at once.** A report's KPI table tests some forty KPIs: at 5 %
+each, two or three pure-noise changes would be called rises or falls in every report. By
+default the p-values of one platform's KPIs (the table a report shows: all platforms
+together, or one platform's breakdown) are therefore adjusted together with the
+Benjamini–Hochberg procedure (``p_adjusted``, :func:`scipy.stats.false_discovery_control`),
+and a change is a rise or a fall only when its *adjusted* p-value is below ``alpha``: on
+average at most ``alpha`` of the changes such a table calls significant are noise (the false
+discovery rate), whatever the number of KPIs. The procedure holds under the positive
+dependence of related KPIs (reach and impressions move together). ``adjust="none"`` tests
+each change on its own (``p_adjusted`` is then the p-value, ``tests_in_family`` 1). The
+confidence intervals are not adjusted: they describe each change on its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy.stats import false_discovery_control
 
 from .catalog import KPI, TestSpec
+from .exceptions import ParameterError
 from .stats import (
     count_rate,
     mean_values,
@@ -35,7 +50,7 @@ from .stats import (
 )
 from .units import UnitSplit
 
-__all__ = ["SIGNIFICANCE_COLUMNS", "change_tests"]
+__all__ = ["ADJUSTMENTS", "SIGNIFICANCE_COLUMNS", "change_tests"]
 
 #: Columns added to a comparison table by :func:`change_tests`.
 SIGNIFICANCE_COLUMNS = [
@@ -50,7 +65,15 @@ SIGNIFICANCE_COLUMNS = [
     "mdc",
     "mdc_pct",
     "ci_level",
+    "p_adjusted",
+    "tests_in_family",
 ]
+
+#: Multiple-testing adjustments :func:`change_tests` knows.
+ADJUSTMENTS = ("benjamini_hochberg", "none")
+
+#: Columns of one test's result, in the order :func:`_one` returns them.
+_ROW_COLUMNS = SIGNIFICANCE_COLUMNS[: SIGNIFICANCE_COLUMNS.index("ci_level")]
 
 
 def _arrays(units: UnitSplit, period: str, platform: str, spec: TestSpec) -> dict:
@@ -106,6 +129,7 @@ def change_tests(
     kpis: Sequence[KPI],
     alpha: float = 0.05,
     power: float = 0.8,
+    adjust: Literal["benjamini_hochberg", "none"] = "benjamini_hochberg",
 ) -> pd.DataFrame:
     """Test the change of every KPI × platform of ``comparison``.
 
@@ -124,23 +148,60 @@ def change_tests(
         Level of the tests (two-sided) and 1 − confidence of the intervals.
     power : float
         Power used for the minimum detectable change.
+    adjust : {"benjamini_hochberg", "none"}
+        How the p-values are adjusted for being tested together (see the module docstring):
+        the family is the tested rows of one ``platform`` of ``comparison``.
 
     Returns
     -------
     pandas.DataFrame
-        ``comparison``'s index, columns :data:`SIGNIFICANCE_COLUMNS`; ``estimate`` equals the
-        comparison's ``change``, ``ci_low``/``ci_high`` bound it, in the KPI's unit.
+        ``comparison``'s index, columns :data:`SIGNIFICANCE_COLUMNS`; ``ci_low``/``ci_high``
+        bound the comparison's ``change``, in the KPI's unit; ``p_adjusted`` is the p-value
+        the verdict compares with ``alpha`` and ``tests_in_family`` the number of changes it
+        was adjusted for.
+
+    Raises
+    ------
+    ParameterError
+        If ``adjust`` is not one of :data:`ADJUSTMENTS`.
     """
+    if adjust not in ADJUSTMENTS:
+        raise ParameterError("adjust", adjust, " or ".join(repr(a) for a in ADJUSTMENTS))
     specs = {k.id: k.test for k in kpis}
     units = {name: UnitSplit(t) for name, t in units.items() if t is not None and not t.empty}
     rows = []
     for idx, r in comparison.iterrows():
         rows.append((idx, *_one(r, specs.get(r["kpi"]), units, alpha, power)))
-    out = pd.DataFrame(rows, columns=["_idx", *SIGNIFICANCE_COLUMNS[:-1]]).set_index("_idx")
+    out = pd.DataFrame(rows, columns=["_idx", *_ROW_COLUMNS]).set_index("_idx")
     out.index.name = comparison.index.name
     out["ci_level"] = 1 - alpha
     for c in ("p_value", "ci_low", "ci_high", "effect_size", "mdc", "mdc_pct", "ci_level"):
         out[c] = out[c].astype(float)
+    return _adjust(out, comparison["platform"].to_numpy(), alpha, adjust)
+
+
+def _adjust(out: pd.DataFrame, family: np.ndarray, alpha: float, adjust: str) -> pd.DataFrame:
+    """Add ``p_adjusted`` and ``tests_in_family`` (the tested rows of one ``family`` label are
+    adjusted together); a rise or fall whose adjusted p-value is not below ``alpha`` becomes
+    ``noise``, with the reason."""
+    p = out["p_value"].to_numpy(dtype=float)
+    tested = np.isfinite(p)
+    adjusted = np.where(tested, p, np.nan)
+    size = np.where(tested, 1.0, np.nan)
+    if adjust != "none":
+        for label in pd.unique(family[tested]):
+            rows = tested & (family == label)
+            adjusted[rows] = false_discovery_control(p[rows], method="bh")
+            size[rows] = rows.sum()
+    out["p_adjusted"] = adjusted
+    out["tests_in_family"] = pd.Series(size, index=out.index).astype("Int64")
+    lost = out["verdict"].isin(["rise", "fall"]).to_numpy() & ~(adjusted < alpha)
+    for i in np.flatnonzero(lost):
+        out.iloc[i, out.columns.get_loc("verdict")] = "noise"
+        out.iloc[i, out.columns.get_loc("verdict_reason")] = (
+            f"p-value below the level, but not once adjusted for the {int(size[i])} changes "
+            "tested together (Benjamini–Hochberg)"
+        )
     return out
 
 

@@ -287,7 +287,12 @@ def realism_html(realism: pd.DataFrame, *, lang: str = "en", currency: str = "EU
 
 
 def statistics_note_html(
-    *, lang: str = "en", alpha: float = 0.05, power: float = 0.8, false_alarms: float = 1.0
+    *,
+    lang: str = "en",
+    alpha: float = 0.05,
+    power: float = 0.8,
+    false_alarms: float = 1.0,
+    multiple_testing: str = "benjamini_hochberg",
 ) -> Fragment:
     """How to read verdicts, intervals, trends, alerts and pacing (the methods appendix)."""
     a = _pct(alpha, lang)
@@ -305,6 +310,17 @@ def statistics_note_html(
             "mentions, abonnés gagnés) : comparaison de taux de Poisson, ou binomiale négative "
             "quand les jours varient plus que le hasard ne l'explique. Valeurs par publication "
             "ou par mention : test de Mann–Whitney.",
+            (
+                "Comme une quarantaine d'évolutions sont testées ensemble dans chaque tableau "
+                "(une plateforme, ou toutes), les p-values y sont ajustées ensemble "
+                "(procédure de Benjamini–Hochberg, « p ajusté ») : en moyenne, au plus "
+                f"{a} des évolutions déclarées significatives sont dues au hasard. Les "
+                "intervalles de confiance, eux, décrivent chaque évolution seule."
+                if multiple_testing == "benjamini_hochberg"
+                else "Chaque évolution est testée seule, sans ajustement pour le nombre de "
+                f"KPI : sur quarante évolutions sans changement réel, environ {a} sont "
+                "déclarées significatives par hasard."
+            ),
             "Tendances : pente de Theil–Sen et test de Mann–Kendall sur les dernières "
             "périodes ; une tendance n'est signalée que si elle est significative.",
             f"Changement minimal détectable : le plus petit changement que la période "
@@ -324,6 +340,16 @@ def statistics_note_html(
             "(bootstrap when posts are few). Daily counts (impressions, mentions, follows "
             "gained): Poisson rate comparison, or negative binomial when days vary more "
             "than chance explains. Per-post or per-mention values: Mann–Whitney test.",
+            (
+                "As some forty changes are tested together in each table (one platform, or "
+                "all), their p-values are adjusted together (Benjamini–Hochberg procedure, "
+                f"'adjusted p'): on average, at most {a} of the changes called significant "
+                "are due to chance. The confidence intervals describe each change on its own."
+                if multiple_testing == "benjamini_hochberg"
+                else "Each change is tested on its own, with no adjustment for the number of "
+                f"KPIs: of forty changes with no real change, about {a} are called "
+                "significant by chance."
+            ),
             "Trends: Theil–Sen slope and Mann–Kendall test over the last periods; a trend "
             "is reported only when it is significant.",
             "Minimum detectable change: the smallest change the next period could show "

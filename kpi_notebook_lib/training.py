@@ -26,6 +26,7 @@ __all__ = [
     "check_significant",
     "check_target",
     "check_within_noise",
+    "many_kpis_noise",
 ]
 
 #: The criteria of a good KPI (the method's article), with a one-line definition.
@@ -317,3 +318,66 @@ def check_false_alarm_share(share: float, verdicts: list[str], lang: str = "fr")
         f"{expected:.0%} of the simulations with no real change are called significant: that "
         "is the 5 % risk the test accepts, not a trend.",
     )
+
+
+def many_kpis_noise(
+    n_kpis: int = 40,
+    n_months: int = 200,
+    *,
+    mentions: int = 200,
+    share: float = 0.4,
+    alpha: float = 0.05,
+    seed: int = 0,
+    lang: str = "fr",
+) -> pd.DataFrame:
+    """Simulate months of ``n_kpis`` KPIs that do **not** change, tested one by one and then
+    adjusted together (Benjamini–Hochberg, as the reports do).
+
+    Each KPI is a share of ``mentions`` mentions (true share ``share`` in both months), tested
+    with :func:`kpi_notebook_lib.stats.two_proportion`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per way of reading the p-values: the mean number of KPIs called significant
+        per month and the share of months with at least one such call (all of them are
+        false: nothing changed).
+    """
+    import numpy as np
+    from scipy.stats import false_discovery_control
+
+    from .stats import two_proportion
+
+    rng = np.random.default_rng(seed)
+    raw, adjusted = [], []
+    for _ in range(n_months):
+        p = np.array(
+            [
+                two_proportion(
+                    rng.binomial(mentions, share), mentions, rng.binomial(mentions, share), mentions
+                ).p_value
+                for _ in range(n_kpis)
+            ]
+        )
+        raw.append(int(np.sum(p < alpha)))
+        adjusted.append(int(np.sum(false_discovery_control(p, method="bh") < alpha)))
+    rows = []
+    for name, calls in (
+        (_t(lang, "chaque KPI seul (p)", "each KPI on its own (p)"), raw),
+        (_t(lang, "ajustés ensemble (p ajusté)", "adjusted together (adjusted p)"), adjusted),
+    ):
+        calls = np.asarray(calls)
+        rows.append(
+            {
+                _t(lang, "lecture", "reading"): name,
+                _t(
+                    lang, "KPI déclarés significatifs par mois", "KPIs called significant a month"
+                ): (round(float(calls.mean()), 2)),
+                _t(
+                    lang,
+                    "mois avec au moins une évolution déclarée à tort",
+                    "months with at least one false call",
+                ): (round(float(np.mean(calls > 0)), 3)),
+            }
+        )
+    return pd.DataFrame(rows)

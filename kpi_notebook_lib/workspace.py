@@ -89,16 +89,22 @@ class Competitor(BaseModel):
 class Thresholds(BaseModel):
     """Status thresholds (tolerance below target still counted as "watch") and statistics.
 
-    ``alpha`` is the level of the significance tests of changes (5 % by default: a change
-    that is pure noise is called a rise or a fall 5 % of the time); ``power`` is the power the
-    minimum detectable change is computed for; ``false_alarms_per_month`` is the alert budget
-    (alerts expected per client and month on quiet history).
+    ``alpha`` is the level of the significance tests of changes (5 % by default);
+    ``multiple_testing`` how the p-values of a KPI table are adjusted for being tested
+    together: ``benjamini_hochberg`` (the default: on average at most ``alpha`` of the changes
+    a platform's table calls rises or falls are noise, however many KPIs are tested) or
+    ``none`` (each change on its own: a change that is pure noise is called a rise or a fall
+    ``alpha`` of the time, so a table of forty changes shows about two such calls);
+    ``power`` is the power the minimum detectable change is computed for;
+    ``false_alarms_per_month`` is the alert budget (alerts expected per client and month on
+    quiet history).
     """
 
     model_config = ConfigDict(extra="forbid")
     watch: float | None = Field(default=None, ge=0, le=1)
     kpis: dict[str, float] = Field(default_factory=dict)
     alpha: float = Field(default=0.05, gt=0, lt=0.5)
+    multiple_testing: Literal["benjamini_hochberg", "none"] = "benjamini_hochberg"
     power: float = Field(default=0.8, gt=0.5, lt=1)
     false_alarms_per_month: float = Field(default=1.0, gt=0, le=30)
 
@@ -412,7 +418,10 @@ class Client:
             Test every change (:func:`kpi_notebook_lib.significance.change_tests`) and add
             :data:`~kpi_notebook_lib.significance.SIGNIFICANCE_COLUMNS` (``verdict``,
             ``p_value``, ``ci_low``, ``ci_high``, the minimum detectable change ``mdc``…) at the
-            level ``thresholds.alpha`` of ``client.yml``.
+            level ``thresholds.alpha`` of ``client.yml``, the p-values adjusted together as
+            ``thresholds.multiple_testing`` says (``p_adjusted``). The family is always the
+            whole catalog on one platform, so a KPI's verdict does not depend on which
+            ``kpis`` are asked for.
 
         Returns
         -------
@@ -423,6 +432,16 @@ class Client:
         if compare_to not in ("previous", "last_year"):
             raise ParameterError("compare_to", compare_to, "'previous' or 'last_year'")
         p = self.check_period(period)
+        if kpis and significance:
+            # the verdicts are adjusted over the whole table: select from the whole table
+            wanted = list(get_catalog().select(kpis))
+            full = self.kpis(p, compare_to, history=history)
+            order = {k.id: i for i, k in enumerate(wanted)}
+            out = full[full["kpi"].isin(list(order))]
+            out = out.sort_values("kpi", key=lambda c: c.map(order), kind="stable")
+            out = out.reset_index(drop=True)
+            out.attrs = dict(full.attrs)
+            return out
         return self._memo(
             ("kpis", p.label, compare_to, tuple(kpis) if kpis else kpis, history, significance),
             lambda: self._kpis(
@@ -487,6 +506,7 @@ class Client:
                 kpis=get_catalog().select(kpis),
                 alpha=self.settings.thresholds.alpha,
                 power=self.settings.thresholds.power,
+                adjust=self.settings.thresholds.multiple_testing,
             )
             out = out.join(tests)
         return out

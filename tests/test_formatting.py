@@ -52,3 +52,25 @@ def test_notes_in_french():
         translate_note("division by zero: leads is 0", "fr") == "division par zéro : leads vaut 0"
     )
     assert translate_note("reach not available", "en") == "reach not available"
+
+
+def test_verdict_quotes_the_p_value_it_was_decided_on():
+    from collections import namedtuple
+
+    from kpi_notebook_lib.formatting import format_verdict, verdict_of
+
+    assert format_verdict("rise", 0.0213, "fr", adjusted=True) == (
+        "hausse significative (p ajusté = 0,02)"
+    )
+    assert format_verdict("noise", 0.31, "en", adjusted=True) == (
+        "normal variation (adjusted p = 0.31)"
+    )
+    row = {"verdict": "noise", "p_value": 0.03, "p_adjusted": 0.12, "tests_in_family": 40.0}
+    assert verdict_of(row, "fr") == "variation normale (p ajusté = 0,12)"
+    # tested alone (multiple_testing: none, or a family of one): the plain p-value
+    alone = namedtuple("Row", row)(**{**row, "p_adjusted": 0.03, "tests_in_family": 1.0})
+    assert verdict_of(alone, "en") == "normal variation (p = 0.03)"
+    # a table from before the adjustment existed (no such columns) still reads
+    assert verdict_of({"verdict": "fall", "p_value": 0.0004}, "en") == (
+        "significant fall (p < 0.001)"
+    )

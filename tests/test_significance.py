@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from kpi_notebook_lib import schema
+from kpi_notebook_lib import ParameterError, schema
 from kpi_notebook_lib.catalog import get_catalog
 from kpi_notebook_lib.cli import cli
 from kpi_notebook_lib.kpis import compute_kpis
@@ -137,3 +137,133 @@ def test_every_kpi_says_how_its_change_is_tested(kpi):
     spec = get_catalog()[kpi].test
     assert spec is not None
     assert spec.kind != "none" or spec.reason
+
+
+# ---- many changes tested together ---------------------------------------------------------
+
+
+def _table(n_null: int = 39, seed: int = 0, lift: float = 1.0) -> tuple[pd.DataFrame, dict]:
+    """A comparison table of ``n_null + 1`` share KPIs on one platform: the first one's share
+    moves by ``lift``, the others do not (mentions of two months, one row per mention)."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    ids = [f"k{i}" for i in range(n_null + 1)]
+    rows, cols = [], {}
+    for i, k in enumerate(ids):
+        p1 = 0.4 * (lift if i == 0 else 1.0)
+        cols[k] = (rng.random(n) < 0.4, rng.random(n) < p1)
+        rows.append({"platform": "all", "kpi": k, "period": "b", "compared_period": "a"})
+    comp = pd.DataFrame(rows)
+    return comp, cols
+
+
+def _bh_tests(comp, cols, adjust="benjamini_hochberg", alpha=0.05):
+    """change_tests over hand-made units: one two-proportion KPI per column of ``cols``."""
+    from types import SimpleNamespace
+
+    from kpi_notebook_lib.catalog import TestSpec
+
+    kpis = [
+        SimpleNamespace(id=k, test=TestSpec(kind="proportion", unit="mention", num=k, den="one"))
+        for k in cols
+    ]
+    n = len(next(iter(cols.values()))[0])
+    units = []
+    for platform in comp["platform"].unique():
+        for period, j in (("a", 0), ("b", 1)):
+            frame = {"period": period, "platform": platform, "one": np.ones(n)}
+            frame.update({k: v[j].astype(float) for k, v in cols.items()})
+            units.append(pd.DataFrame(frame))
+    comp = comp.assign(
+        value=[cols[k][1].mean() for k in comp["kpi"]],
+        previous_value=[cols[k][0].mean() for k in comp["kpi"]],
+        compare_to="previous",
+    )
+    return change_tests({"mention": pd.concat(units)}, comp, kpis=kpis, alpha=alpha, adjust=adjust)
+
+
+def test_p_values_of_one_table_are_adjusted_together():
+    from scipy.stats import false_discovery_control
+
+    comp, cols = _table(seed=3, lift=1.6)
+    t = _bh_tests(comp, cols)
+    assert (t["tests_in_family"] == 40).all()
+    assert np.allclose(t["p_adjusted"], false_discovery_control(t["p_value"], method="bh"))
+    assert (t["p_adjusted"] >= t["p_value"] - 1e-12).all()
+    # the real change (k0, a share from 40 % to 64 % on 400 mentions) survives the adjustment
+    assert t.iloc[0]["verdict"] == "rise" and t.iloc[0]["p_adjusted"] < 0.001
+    # a verdict is a rise or a fall only when the adjusted p-value is below the level
+    called = t["verdict"].isin(["rise", "fall"])
+    assert (t.loc[called, "p_adjusted"] < 0.05).all()
+
+
+def test_a_change_significant_alone_but_not_among_many_is_normal_variation():
+    # seeds where some null KPI has p < 0.05 on its own: 39 null KPIs, about 2 per table
+    seen = 0
+    for seed in range(10):
+        comp, cols = _table(seed=seed)
+        alone = _bh_tests(comp, cols, adjust="none")
+        together = _bh_tests(comp, cols)
+        lucky = alone["verdict"].isin(["rise", "fall"])
+        seen += int(lucky.sum())
+        assert (alone["p_adjusted"].equals(alone["p_value"])) and (
+            alone["tests_in_family"] == 1
+        ).all()
+        for i in np.flatnonzero(lucky & ~together["verdict"].isin(["rise", "fall"])):
+            r = together.iloc[i]
+            assert r["verdict"] == "noise"
+            assert "not once adjusted for the 40 changes" in r["verdict_reason"]
+    assert seen >= 5  # the comparison is not vacuous
+
+
+def test_adjusted_false_calls_stay_rare_over_many_null_tables():
+    """With nothing changing, at most alpha of the tables show any false rise or fall (under
+    the complete null Benjamini–Hochberg controls the chance of any false call), against
+    most tables when each change is tested on its own."""
+    any_adjusted, any_alone = [], []
+    for seed in range(40):
+        comp, cols = _table(seed=100 + seed)
+        comp, cols = comp.iloc[1:], {k: v for k, v in cols.items() if k != "k0"}
+        any_adjusted.append(_bh_tests(comp, cols)["verdict"].isin(["rise", "fall"]).any())
+        any_alone.append(_bh_tests(comp, cols, "none")["verdict"].isin(["rise", "fall"]).any())
+    assert np.mean(any_adjusted) <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / 40)
+    assert np.mean(any_alone) >= 0.5
+
+
+def test_families_are_platforms():
+    comp, cols = _table(n_null=3)
+    two = pd.concat([comp, comp.assign(platform="x")], ignore_index=True)
+    t = _bh_tests(two, cols)
+    assert (t["tests_in_family"] == 4).all()
+    a, x = t.iloc[:4], t.iloc[4:]
+    assert np.allclose(a["p_adjusted"].to_numpy(), x["p_adjusted"].to_numpy())
+
+
+def test_unknown_adjustment_is_a_clear_error():
+    comp, cols = _table(n_null=1)
+    with pytest.raises(ParameterError, match="adjust"):
+        _bh_tests(comp, cols, adjust="bonferroni")
+
+
+def test_client_kpis_verdict_does_not_depend_on_the_kpis_asked_for(tiny_workspace):
+    c = open_workspace(tiny_workspace).client("acme")
+    full = c.kpis("2026-10").set_index(["platform", "kpi"])
+    some = c.kpis("2026-10", kpis=["mentions", "reach"])
+    assert list(dict.fromkeys(some["kpi"])) == ["mentions", "reach"]
+    for col in ("verdict", "p_value", "p_adjusted", "tests_in_family"):
+        mine = some.set_index(["platform", "kpi"])[col]
+        pd.testing.assert_series_equal(mine, full.loc[mine.index, col], check_names=False)
+    assert (some["tests_in_family"].dropna() > 2).all()
+
+
+def test_client_can_test_each_change_on_its_own(tiny_workspace):
+    import yaml
+
+    path = tiny_workspace / "clients" / "acme" / "client.yml"
+    cfg = yaml.safe_load(path.read_text("utf-8"))
+    cfg.setdefault("thresholds", {})["multiple_testing"] = "none"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True), "utf-8")
+    k = open_workspace(tiny_workspace).client("acme").kpis("2026-10")
+    tested = k[k["p_value"].notna()]
+    assert (tested["tests_in_family"] == 1).all()
+    assert (tested["p_adjusted"] == tested["p_value"]).all()

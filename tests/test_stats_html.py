@@ -107,3 +107,10 @@ def test_overview_lines_quote_the_evidence(tmp_path):
         "10 October 2026 – 12 October 2026 (3 days) · Negative mentions: peak 14 (expected 0–5)"
     )
     assert np.all([("expected" in x) for x in lines])
+
+
+def test_statistics_note_says_how_the_p_values_are_adjusted():
+    fr = statistics_note_html(lang="fr")
+    assert "Benjamini–Hochberg" in fr and "p ajusté" in fr
+    en = statistics_note_html(lang="en", multiple_testing="none")
+    assert "Benjamini" not in en and "no adjustment" in en

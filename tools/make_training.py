@@ -290,13 +290,17 @@ def nb4(lang: str, solved: bool) -> list:
                 "teste si l'évolution dépasse ce bruit. Le **verdict** vaut `rise` (hausse "
                 "significative), `fall` (baisse significative), `noise` (variation normale) ou "
                 "`too_little_data` ; `p_value` est la probabilité d'un tel écart sans "
-                "changement réel ; `ci_low`–`ci_high` encadrent l'évolution à 95 %.",
+                "changement réel, `p_adjusted` la même, ajustée pour la quarantaine de KPI "
+                "testés ensemble (c'est elle qui décide du verdict, voir plus bas) ; "
+                "`ci_low`–`ci_high` encadrent l'évolution à 95 %.",
                 "# 4. Is this change real?\n\nSocial-media numbers move every month even when "
                 "nothing changes: more or less viral posts, weekdays, chance. Before saying "
                 "'rise' or 'fall', we test whether the change exceeds that noise. The "
                 "**verdict** is `rise` (significant rise), `fall` (significant fall), `noise` "
                 "(normal variation) or `too_little_data`; `p_value` is the probability of such a "
-                "gap with no real change; `ci_low`–`ci_high` bracket the change at 95 %.",
+                "gap with no real change, `p_adjusted` the same adjusted for the forty-odd KPIs "
+                "tested together (it decides the verdict, see below); `ci_low`–`ci_high` "
+                "bracket the change at 95 %.",
             )
         ),
         code(params(lang, solved), "parameters"),
@@ -308,7 +312,7 @@ def nb4(lang: str, solved: bool) -> list:
             'dash = open_dashboard(workspace, client, None, "previous", language)\n'
             "table = dash.section.comparison\n"
             'cols = ["kpi", "value", "previous_value", "change_pct", "verdict", "p_value", '
-            '"ci_low", "ci_high"]\n'
+            '"p_adjusted", "ci_low", "ci_high"]\n'
             "table.query(\"platform == 'all' and kpi in @dash.kpis\")[cols]"
         ),
         md(
@@ -363,6 +367,25 @@ def nb4(lang: str, solved: bool) -> list:
             'share = sum(v in ("rise", "fall") for v in verdicts) / len(verdicts)\nshare',
             "training.check_false_alarm_share(share, verdicts, language)",
         ),
+        md(
+            T(
+                lang,
+                "## Quarante KPI à la fois\n\nUn rapport teste une quarantaine de KPI. Si "
+                "chacun a 5 % de risque d'être déclaré significatif sans raison, presque "
+                "chaque mois en aura au moins un. C'est pourquoi les p-values d'un même "
+                "tableau sont **ajustées ensemble** (procédure de Benjamini–Hochberg, colonne "
+                "`p_adjusted`) : en moyenne, au plus 5 % des évolutions déclarées "
+                "significatives sont dues au hasard. Ci-dessous, 200 mois simulés de 40 KPI "
+                "qui ne changent pas.",
+                "## Forty KPIs at once\n\nA report tests some forty KPIs. If each has a 5 % "
+                "risk of being called significant for no reason, nearly every month will have "
+                "at least one. That is why the p-values of one table are **adjusted together** "
+                "(Benjamini–Hochberg procedure, column `p_adjusted`): on average, at most 5 % "
+                "of the changes called significant are due to chance. Below, 200 simulated "
+                "months of 40 KPIs that do not change.",
+            )
+        ),
+        code("training.many_kpis_noise(n_kpis=40, n_months=200, lang=language)"),
         md(
             T(
                 lang,
