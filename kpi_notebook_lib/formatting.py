@@ -86,7 +86,8 @@ def format_verdict(verdict, p_value=None, lang: str = "en", *, adjusted: bool = 
             if p < 0.001
             else "= " + format_decimal(p, "0.###" if p < 0.01 else "0.##", locale=loc)
         )
-        name = ("p ajusté" if lang == "fr" else "adjusted p") if adjusted else "p"
+        # no line break inside the name (a narrow verdict column would split it)
+        name = ("p\u00a0ajusté" if lang == "fr" else "adjusted\u00a0p") if adjusted else "p"
         text += f" ({name} {shown})"
     return text
 

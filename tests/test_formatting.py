@@ -60,13 +60,13 @@ def test_verdict_quotes_the_p_value_it_was_decided_on():
     from kpi_notebook_lib.formatting import format_verdict, verdict_of
 
     assert format_verdict("rise", 0.0213, "fr", adjusted=True) == (
-        "hausse significative (p ajusté = 0,02)"
+        "hausse significative (p\u00a0ajusté = 0,02)"
     )
     assert format_verdict("noise", 0.31, "en", adjusted=True) == (
-        "normal variation (adjusted p = 0.31)"
+        "normal variation (adjusted\u00a0p = 0.31)"
     )
     row = {"verdict": "noise", "p_value": 0.03, "p_adjusted": 0.12, "tests_in_family": 40.0}
-    assert verdict_of(row, "fr") == "variation normale (p ajusté = 0,12)"
+    assert verdict_of(row, "fr") == "variation normale (p\u00a0ajusté = 0,12)"
     # tested alone (multiple_testing: none, or a family of one): the plain p-value
     alone = namedtuple("Row", row)(**{**row, "p_adjusted": 0.03, "tests_in_family": 1.0})
     assert verdict_of(alone, "en") == "normal variation (p = 0.03)"
