@@ -64,6 +64,18 @@ LEVELS = ("strategic", "operational")
 NATURES = ("quantitative", "qualitative")
 UNITS = ("count", "percent", "ratio", "currency", "hours", "per_1000")
 AGGREGATIONS = ("sum", "last", "ratio_of_sums", "mean_of_ratios", "ratio", "median", "count")
+#: Languages of the catalog's texts.
+LANGS = ("fr", "en")
+#: How an aggregation reads in a report, per language.
+AGGREGATION_LABELS = {
+    "sum": {"fr": "somme sur la période", "en": "sum over the period"},
+    "last": {"fr": "dernière valeur de la période", "en": "last value of the period"},
+    "ratio_of_sums": {"fr": "rapport des sommes", "en": "ratio of sums"},
+    "mean_of_ratios": {"fr": "moyenne par publication", "en": "mean per post"},
+    "ratio": {"fr": "rapport", "en": "ratio"},
+    "median": {"fr": "médiane", "en": "median"},
+    "count": {"fr": "nombre sur la période", "en": "count over the period"},
+}
 DEFAULT_WATCH = 0.10
 
 #: Kinds of significance test (see :mod:`kpi_notebook_lib.significance`).
@@ -195,15 +207,29 @@ class Catalog(Mapping[str, KPI]):
     engagement : dict
         Platform → engagement components (what counts as an interaction).
     sources : dict
-        Source key → full reference.
+        Source key → full reference per language (``{"en": ..., "fr": ...}``).
     """
 
     def __init__(
-        self, kpis: list[KPI], engagement: dict[str, list[str]], sources: dict[str, str]
+        self,
+        kpis: list[KPI],
+        engagement: dict[str, list[str]],
+        sources: dict[str, dict[str, str]],
     ) -> None:
         self._kpis = {k.id: k for k in kpis}
         self.engagement = engagement
         self.sources = sources
+
+    def source(self, kpi_id: str, lang: str = "en") -> str:
+        """The reference behind a KPI's definition, in ``lang`` (``fr`` or ``en``)."""
+        key = self[kpi_id].source
+        ref = self.sources.get(key, {})
+        return ref.get(lang) or ref.get("en") or key
+
+    @staticmethod
+    def aggregation_label(aggregation: str, lang: str = "en") -> str:
+        """How an aggregation reads in a report (``ratio_of_sums`` -> ``rapport des sommes``)."""
+        return AGGREGATION_LABELS.get(aggregation, {}).get(lang, aggregation)
 
     def __getitem__(self, kpi_id: str) -> KPI:
         try:
@@ -258,7 +284,8 @@ class Catalog(Mapping[str, KPI]):
                     "formula": k.formula,
                     "description_en": k.description_en,
                     "description_fr": k.description_fr,
-                    "source": self.sources.get(k.source, k.source),
+                    "source": self.source(k.id, "en"),
+                    "source_fr": self.source(k.id, "fr"),
                 }
             )
         return pd.DataFrame(rows)
@@ -300,7 +327,14 @@ def load_catalog(text: str | None = None) -> Catalog:
         for p in parts:
             if p not in POST_COLUMNS or p == "interactions":
                 problems.append(f"engagement.{platform}: {p!r} is not a post metric")
-    sources = raw.get("sources", {})
+    sources = {}
+    for key, ref in (raw.get("sources") or {}).items():
+        if isinstance(ref, str):  # one text for both languages
+            ref = {"en": ref, "fr": ref}
+        if not isinstance(ref, dict) or not all(isinstance(ref.get(x), str) for x in LANGS):
+            problems.append(f"sources.{key}: must be a text or a mapping with en and fr texts")
+            continue
+        sources[key] = {x: ref[x] for x in LANGS}
     kpis: list[KPI] = []
     seen: set[str] = set()
     for i, entry in enumerate(raw.get("kpis", [])):

@@ -513,8 +513,8 @@ class Appendix:
                         kpi.label(s.lang),
                         kpi.description(s.lang),
                         kpi.formula,
-                        kpi.aggregation,
-                        cat.sources.get(kpi.source, kpi.source),
+                        cat.aggregation_label(kpi.aggregation, s.lang),
+                        cat.source(k, s.lang),
                     )
                 )
                 + "</tr>"

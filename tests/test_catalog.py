@@ -98,3 +98,18 @@ def test_formulas_are_checked_not_executed(formula, message):
 def test_unknown_kpi_error_lists_ids():
     with pytest.raises(CatalogError, match="but 'reech' was passed"):
         get_catalog()["reech"]
+
+
+def test_sources_are_a_text_or_one_per_language():
+    base = (
+        "engagement: {}\nkpis:\n"
+        "  - {id: k, label_fr: K, label_en: K, objective: visibility, level: strategic, "
+        "nature: quantitative, unit: count, higher_is_better: true, aggregation: sum, "
+        "formula: reach, source: s}\n"
+    )
+    one = load_catalog("sources: {s: Same text}\n" + base)
+    assert one.source("k", "fr") == one.source("k", "en") == "Same text"
+    two = load_catalog("sources: {s: {en: English, fr: Français}}\n" + base)
+    assert (two.source("k", "fr"), two.source("k", "en")) == ("Français", "English")
+    with pytest.raises(CatalogError, match="sources.s: must be a text or a mapping"):
+        load_catalog("sources: {s: {en: English only}}\n" + base)

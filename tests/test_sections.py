@@ -62,3 +62,20 @@ def test_bad_parameters_stop_before_any_work(tiny_workspace, kwargs, name):
     } | kwargs
     with pytest.raises(ParameterError, match=f"`{name}`"):
         open_section(**params)
+
+
+def test_appendix_methods_speak_the_report_language(tiny_workspace):
+    from kpi_notebook_lib.catalog import get_catalog
+    from kpi_notebook_lib.sections import open_appendix
+
+    cat = get_catalog()
+    fr = open_appendix(str(tiny_workspace), "acme", "2026-10").methods()
+    assert "rapport des sommes" in fr and "somme sur la période" in fr
+    assert "ratio_of_sums" not in fr
+    assert "L&#x27;article de méthode du projet" in fr
+    assert "The project&#x27;s method article" not in fr
+    en = open_appendix(str(tiny_workspace), "acme", "2026-10", language="en").methods()
+    assert "ratio of sums" in en and "The project&#x27;s method article" in en
+    # every reference exists in both languages
+    for key, ref in cat.sources.items():
+        assert ref["fr"] and ref["en"], key
