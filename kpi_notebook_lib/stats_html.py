@@ -209,7 +209,7 @@ def pacing_html(pace: pd.DataFrame, *, lang: str = "en", currency: str = "EUR") 
             "Chance d'atteindre",
         ]
         if fr
-        else ["KPI", "Period", "Target", "So far", "Projection (80 % interval)", "Chance to reach"]
+        else ["KPI", "Period", "Target", "So far", "Projection (80% interval)", "Chance to reach"]
     )
     body = []
     for r in pace.itertuples(index=False):
@@ -358,7 +358,7 @@ def statistics_note_html(
             "knows day-of-week effects; the threshold allows at most "
             f"{fa} false alarm per client and month on quiet history.",
             "Target pacing: the end-of-period value expected at the pace of the elapsed "
-            "days, with an 80 % interval and the probability of reaching the target.",
+            "days, with an 80% interval and the probability of reaching the target.",
         ]
     return Fragment("".join(f"<p>{esc(t)}</p>" for t in text))
 
