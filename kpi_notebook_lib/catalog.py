@@ -63,10 +63,9 @@ OBJECTIVE_LABELS: dict[str, dict[str, str]] = {
 LEVELS = ("strategic", "operational")
 NATURES = ("quantitative", "qualitative")
 UNITS = ("count", "percent", "ratio", "currency", "hours", "per_1000")
-AGGREGATIONS = ("sum", "last", "ratio_of_sums", "mean_of_ratios", "ratio", "median", "count")
 #: Languages of the catalog's texts.
 LANGS = ("fr", "en")
-#: How an aggregation reads in a report, per language.
+#: The aggregations a KPI can have, and how each reads in a report, per language.
 AGGREGATION_LABELS = {
     "sum": {"fr": "somme sur la période", "en": "sum over the period"},
     "last": {"fr": "dernière valeur de la période", "en": "last value of the period"},
@@ -76,6 +75,7 @@ AGGREGATION_LABELS = {
     "median": {"fr": "médiane", "en": "median"},
     "count": {"fr": "nombre sur la période", "en": "count over the period"},
 }
+AGGREGATIONS = tuple(AGGREGATION_LABELS)
 DEFAULT_WATCH = 0.10
 
 #: Kinds of significance test (see :mod:`kpi_notebook_lib.significance`).

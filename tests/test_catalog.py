@@ -111,5 +111,5 @@ def test_sources_are_a_text_or_one_per_language():
     assert one.source("k", "fr") == one.source("k", "en") == "Same text"
     two = load_catalog("sources: {s: {en: English, fr: Français}}\n" + base)
     assert (two.source("k", "fr"), two.source("k", "en")) == ("Français", "English")
-    with pytest.raises(CatalogError, match="sources.s: must be a text or a mapping"):
+    with pytest.raises(CatalogError, match=r"sources\.s: must be a text or a mapping"):
         load_catalog("sources: {s: {en: English only}}\n" + base)
