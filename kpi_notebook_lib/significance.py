@@ -150,7 +150,8 @@ def change_tests(
         Power used for the minimum detectable change.
     adjust : {"benjamini_hochberg", "none"}
         How the p-values are adjusted for being tested together (see the module docstring):
-        the family is the tested rows of one ``platform`` of ``comparison``.
+        the family is the tested rows of one ``platform``, ``period`` and
+        ``compared_period`` of ``comparison``.
 
     Returns
     -------
@@ -177,7 +178,15 @@ def change_tests(
     out["ci_level"] = 1 - alpha
     for c in ("p_value", "ci_low", "ci_high", "effect_size", "mdc", "mdc_pct", "ci_level"):
         out[c] = out[c].astype(float)
-    return _adjust(out, comparison["platform"].to_numpy(), alpha, adjust)
+    # one family per table a report shows: a platform, for one period against one other
+    family = (
+        comparison["platform"].astype(str)
+        + "|"
+        + comparison["period"].astype(str)
+        + "|"
+        + comparison["compared_period"].astype(str)
+    ).to_numpy()
+    return _adjust(out, family, alpha, adjust)
 
 
 def _adjust(out: pd.DataFrame, family: np.ndarray, alpha: float, adjust: str) -> pd.DataFrame:

@@ -267,3 +267,11 @@ def test_client_can_test_each_change_on_its_own(tiny_workspace):
     tested = k[k["p_value"].notna()]
     assert (tested["tests_in_family"] == 1).all()
     assert (tested["p_adjusted"] == tested["p_value"]).all()
+
+
+def test_families_do_not_mix_periods():
+    comp, cols = _table(n_null=3)
+    # one table holding two comparisons (b against a, a against b): two families of four
+    two = pd.concat([comp, comp.assign(period="a", compared_period="b")], ignore_index=True)
+    t = _bh_tests(two, cols)
+    assert (t["tests_in_family"] == 4).all()
