@@ -62,6 +62,14 @@ def macro_f1(y: np.ndarray, p: np.ndarray) -> float:
     return float(np.mean(per_class_f1(y, p)))
 
 
+def bootstrap(statistic, size: int, seed: int, n: int = 2000, level: float = 0.95) -> list:
+    """Percentile bootstrap interval of ``statistic(idx)`` over ``n`` seeded resamples of
+    ``size`` texts drawn with replacement (the same draws for the same seed)."""
+    rng = np.random.default_rng(seed)
+    values = [statistic(rng.integers(0, size, size)) for _ in range(n)]
+    return [float(v) for v in np.percentile(values, [(1 - level) * 50, (1 + level) * 50])]
+
+
 def bootstrap_interval(
     y: np.ndarray, p: np.ndarray, seed: int, n: int = 2000, level: float = 0.95
 ) -> dict[str, list[float]]:
@@ -70,16 +78,9 @@ def bootstrap_interval(
     the same size from the same source. It says nothing of a shift of source (other topics,
     other platforms).
     """
-    rng = np.random.default_rng(seed)
-    acc, f1 = np.empty(n), np.empty(n)
-    for i in range(n):
-        idx = rng.integers(0, len(y), len(y))
-        acc[i] = np.mean(y[idx] == p[idx])
-        f1[i] = macro_f1(y[idx], p[idx])
-    q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
     return {
-        "accuracy": [float(v) for v in np.percentile(acc, q)],
-        "macro_f1": [float(v) for v in np.percentile(f1, q)],
+        "accuracy": bootstrap(lambda i: np.mean(y[i] == p[i]), len(y), seed, n, level),
+        "macro_f1": bootstrap(lambda i: macro_f1(y[i], p[i]), len(y), seed, n, level),
     }
 
 

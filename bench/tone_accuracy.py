@@ -41,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 from _tone_common import (
+    bootstrap,
     bootstrap_interval,
     compact_json,
     find_corpus,
@@ -129,17 +130,12 @@ def describe(r: dict) -> str:
     )
 
 
-def paired_difference(a: dict, b: dict, n: int = 2000) -> tuple[float, float, float]:
+def paired_difference(a: dict, b: dict) -> tuple[float, float, float]:
     """Macro-F1 of ``a`` minus that of ``b`` on the same texts, with a 95 % paired bootstrap
     interval (the same resampled texts for both scorers)."""
     y, pa, pb = a["y"], a["pred"], b["pred"]
-    rng = np.random.default_rng(BOOT_SEED)
-    d = np.empty(n)
-    for i in range(n):
-        idx = rng.integers(0, len(y), len(y))
-        d[i] = macro_f1(y[idx], pa[idx]) - macro_f1(y[idx], pb[idx])
-    lo, hi = np.percentile(d, [2.5, 97.5])
-    return a["macro_f1"] - b["macro_f1"], float(lo), float(hi)
+    lo, hi = bootstrap(lambda i: macro_f1(y[i], pa[i]) - macro_f1(y[i], pb[i]), len(y), BOOT_SEED)
+    return a["macro_f1"] - b["macro_f1"], lo, hi
 
 
 def _record(r: dict) -> dict:
