@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
+from scipy.stats import false_discovery_control
 
 from .catalog import OBJECTIVES, get_catalog
+from .stats import two_proportion
 
 __all__ = [
     "CANDIDATES",
@@ -343,11 +346,6 @@ def many_kpis_noise(
         per month and the share of months with at least one such call (all of them are
         false: nothing changed).
     """
-    import numpy as np
-    from scipy.stats import false_discovery_control
-
-    from .stats import two_proportion
-
     rng = np.random.default_rng(seed)
     raw, adjusted = [], []
     for _ in range(n_months):
