@@ -99,11 +99,15 @@ def count_rate(
       ``(π̂ − π0) / √(φ π0 (1 − π0) / N)`` against Student's t with d1 + d0 − 2 degrees of
       freedom; interval of π by inverting that same test (Wilson form with ``N / φ``
       effective events): they always agree.
-    - Interval of the estimate: given ``N``, ``X1 − X0 = N (2π − 1)``, so the interval of π
-      maps to an interval of the change of totals. With periods of equal length the
-      no-change value is 0; with unequal lengths it is ``N (d1 − d0) / (d1 + d0)`` (what the
-      extra days alone bring), and the interval excludes *that* value exactly when the verdict
-      is rise/fall. A 31-vs-30-day interval may thus exclude 0 with a ``noise`` verdict.
+    - Interval of the estimate: the change of the current total against the previous total
+      as observed, ``X0 (π / (1 − π) − 1)`` (``π / (1 − π)`` is the ratio of the totals), so
+      the interval of π maps to an interval of the change that never goes below ``−X0``
+      (a count cannot fall by more than 100 %) and holds the estimate ``X1 − X0``. With
+      periods of equal length the no-change value is 0; with unequal lengths it is
+      ``X0 (d1 − d0) / d0`` (what the extra days alone bring), and the interval excludes
+      *that* value exactly when the verdict is rise/fall. A 31-vs-30-day interval may thus
+      exclude 0 with a ``noise`` verdict. With ``X0 = 0`` the change is mapped as
+      ``N (2π − 1)``.
     - rise/fall is the direction of the daily rate; with periods of unequal length it can
       (rarely) differ from the sign of the change of the totals.
     - ``too_little_data`` when a period has no days, or the two periods together have fewer
@@ -150,11 +154,20 @@ def count_rate(
     return make_result(
         method,
         estimate=x1 - x0,
-        ci_low=n * (2 * lo - 1),
-        ci_high=n * (2 * hi - 1),
+        ci_low=_change_of_totals(lo, x0, n),
+        ci_high=_change_of_totals(hi, x0, n),
         p_value=p_value,
         effect_size=np.log((a1 / d1) / (a0 / d0)),
         effect_name="log_rate_ratio",
         alpha=alpha,
         direction=x1 / n - pi0,
     )
+
+
+def _change_of_totals(pi: float, x0: float, n: float) -> float:
+    """The change of the current total when a share ``pi`` of the ``n`` events falls in the
+    current period, the previous total ``x0`` held as observed (``n (2 pi - 1)`` when it is
+    0)."""
+    if x0 <= 0:
+        return n * (2 * pi - 1)
+    return x0 * (pi / (1 - pi) - 1) if pi < 1 else float("inf")

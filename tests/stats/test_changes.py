@@ -195,11 +195,9 @@ def _mixed_cases(rng):
     yield ratio_of_sums(a1[:12], b1[:12], a0[:15], b0[:15], n_resamples=500), 0.0
     c1, c0 = nb_days(rng, days, 40 * (1 + shift)), nb_days(rng, 30)
     res = count_rate(c1, c0)
-    n = c1.sum() + c0.sum()
-    yield res, n * (days - 30) / (days + 30)  # the no-change value of the totals' change
+    yield res, c0.sum() * (days - 30) / 30  # the no-change value of the totals' change
     c1, c0 = rng.poisson(20 * (1 + shift), days), rng.poisson(20, 30)
-    n = c1.sum() + c0.sum()
-    yield count_rate(c1, c0), n * (days - 30) / (days + 30)
+    yield count_rate(c1, c0), c0.sum() * (days - 30) / 30
     yield mean_values(rng.normal(shift, 1, 40), rng.normal(0, 1, 30), test="welch"), 0.0
 
 
@@ -215,6 +213,18 @@ def test_interval_excludes_the_no_change_value_exactly_when_significant():
 
 
 # ----------------------------------------------------------------------- count_rate specifics
+
+
+def test_a_count_never_falls_by_more_than_everything():
+    # 106 neutral mentions in September, 27 in October, days varying a lot: the interval of
+    # the change stays above -106 (-100 %) and holds the estimate
+    rng = np.random.default_rng(11)
+    c0 = rng.multinomial(106, rng.dirichlet(np.full(30, 0.3)))
+    c1 = rng.multinomial(27, rng.dirichlet(np.full(31, 0.3)))
+    res = count_rate(c1, c0)
+    assert res.method == "negative_binomial_rate"
+    assert -106 < res.ci_low < res.estimate == -79 < res.ci_high
+    assert res.verdict == "fall"
 
 
 def test_a_31_day_month_at_the_same_daily_rate_is_noise():
