@@ -5,6 +5,12 @@ it, add provenance, validate it against the canonical schema, score the tone of 
 and upsert the rows into the store (natural keys; the latest export wins; every replacement is
 counted). Rows that fail are quarantined with file, row, column, value and reason. A file whose
 bytes were already ingested is skipped, so ingesting twice changes nothing.
+
+The tone of stored mentions is kept in step with the scoring: the store records the
+:func:`~kpi_notebook_lib.sentiment.scoring_key` it was scored under, and when that key changes
+(a new version of the scorers, an edited ``lexicon.csv``) every stored mention is scored again
+(cheap: the score cache answers for unchanged texts), so old and new exports are never read
+with two different scorers.
 """
 
 from __future__ import annotations
@@ -53,7 +59,9 @@ class IngestReport:
         One row per file: ``client, file, importer, platform, tables, rows, imported,
         quarantined, replaced, superseded, status, message``. ``status`` is ``imported``,
         ``unchanged`` (same bytes already ingested), ``duplicate`` (same bytes as another file)
-        or ``failed`` (the file could not be imported at all: see ``message``).
+        or ``failed`` (the file could not be imported at all: see ``message``). One more row,
+        file ``(stored mentions)`` and status ``rescored``, says when the stored mentions were
+        scored again because the tone scorers or the client's lexicon changed.
     quarantine : pandas.DataFrame
         Every value that did not land: ``table, file, row, column, value, reason``.
     """
@@ -139,7 +147,7 @@ def ingest_client(
     if rebuild:
         for table in TABLES:
             store.path(cid, table).unlink(missing_ok=True)
-        for name in ("manifest.json", "quarantine.csv"):
+        for name in ("manifest.json", "quarantine.csv", TONE_KEY_FILE):
             (store.root / cid / name).unlink(missing_ok=True)
     manifest = store.manifest(cid)
     ctx = ImportContext(
@@ -232,6 +240,7 @@ def ingest_client(
                 )
             )
 
+    had_mentions = store.path(cid, "mentions").exists()
     stats = {rel: info for rel, info in per_file}
     for table, frames in new_rows.items():
         frames = [f for f in frames if len(f)]
@@ -252,6 +261,20 @@ def ingest_client(
             "quarantined": int(info["quarantined"]),
         }
         summary.append(info)
+    rescored = _refresh_tone(client, had_mentions)
+    if rescored:
+        summary.append(
+            dict.fromkeys(SUMMARY_COLUMNS, pd.NA)
+            | {
+                "client": cid,
+                "file": "(stored mentions)",
+                "tables": "mentions",
+                "rows": rescored,
+                "status": "rescored",
+                "message": f"{rescored} stored mentions scored again: the tone scorers, the "
+                "language detector or the client's lexicon changed since they were scored",
+            }
+        )
     store.write_manifest(cid, manifest)
     qall = (
         pd.concat(quarantines, ignore_index=True)
@@ -298,6 +321,33 @@ def _upsert(store, cid: str, table: str, incoming: pd.DataFrame, stats: dict) ->
         keep[metrics] = latest.reindex(keep.index)
         keep = keep.reset_index()
     store.write(cid, table, keep.sort_values(key, ignore_index=True))
+
+
+#: File of the store (per client) holding the scoring key of the stored mentions' tone.
+TONE_KEY_FILE = "tone_key.txt"
+
+
+def _refresh_tone(client: Client, had_mentions: bool) -> int:
+    """Re-score every stored mention when the scoring key changed since they were scored
+    (a library upgrade, an edited lexicon file); record the key. The number re-scored."""
+    from .sentiment import scoring_key
+    from .store import atomic_write_text
+
+    store, cid = client.workspace.store, client.id
+    if not store.path(cid, "mentions").exists():
+        return 0
+    key = scoring_key(client.lexicon_overrides_path())
+    path = store.root / cid / TONE_KEY_FILE
+    stored = path.read_text("utf-8").strip() if path.exists() else None
+    if stored == key:
+        return 0
+    n = 0
+    if had_mentions:  # scored before this run, under another (or an unrecorded) key
+        mentions = store.read(cid, "mentions")
+        store.write(cid, "mentions", _score_tone(client, mentions))
+        n = len(mentions)
+    atomic_write_text(path, key + "\n")
+    return n
 
 
 def _score_tone(client: Client, mentions: pd.DataFrame) -> pd.DataFrame:

@@ -470,6 +470,7 @@ class Client:
         stamp = []
         for path in (
             self.workspace.store.root / self.id / "manifest.json",  # rewritten at each check
+            self.workspace.store.root / self.id / "tone_key.txt",  # tone scored again
             self.dir / "client.yml",
             self.dir / "targets.csv",
         ):

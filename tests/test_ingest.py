@@ -143,3 +143,50 @@ def test_audience_metrics_from_several_files_complete_each_other(tiny_workspace)
     row = aud.loc[("facebook", pd.Timestamp("2026-10-03"))]
     assert row["reach"] == 77  # from reach.csv
     assert row["followers"] == 1003 and row["new_followers"] == 2  # kept from audience.csv
+
+
+_MENTIONS_CSV = (
+    "platform,mention_id,published_at,author,author_followers,text,lang,brand,kind,"
+    "in_reply_to,addresses_brand,replied_at,exported_at\n"
+    "x,m1,2026-10-02T10:00:00+00:00,ann,10,J'adore le nouveau Killer de Acme,fr,acme,"
+    "mention,,false,,2026-11-01T08:00:00+00:00\n"
+    "x,m2,2026-10-03T10:00:00+00:00,bob,10,Livraison reçue hier,fr,acme,"
+    "mention,,false,,2026-11-01T08:00:00+00:00\n"
+)
+
+
+def test_stored_mentions_are_scored_again_when_the_scoring_changes(tiny_workspace):
+    client_dir = tiny_workspace / "clients" / "acme"
+    (client_dir / "exports" / "listening").mkdir()
+    (client_dir / "exports" / "listening" / "mentions.csv").write_text(_MENTIONS_CSV, "utf-8")
+    ws = open_workspace(tiny_workspace, auto_ingest=False)
+    first = ws.ingest()
+    assert "rescored" not in set(first.summary["status"])  # scored once, as they landed
+    before = ws.store.read("acme", "mentions").set_index("mention_id")
+    assert before.loc["m1", "sentiment"] == "positive"
+    # the client adds a lexicon override: "adore" no longer counts, the export is unchanged
+    (client_dir / "lexicon.csv").write_text("term,valence\nadore,0\n", "utf-8")
+    again = open_workspace(tiny_workspace, auto_ingest=False).ingest()
+    row = again.summary.set_index("file").loc["(stored mentions)"]
+    assert row["status"] == "rescored" and row["rows"] == 2
+    after = ws.store.read("acme", "mentions").set_index("mention_id")
+    assert after.loc["m1", "compound"] != before.loc["m1", "compound"]
+    # nothing changed since: nothing scored again
+    third = open_workspace(tiny_workspace, auto_ingest=False).ingest()
+    assert set(third.summary["status"]) == {"unchanged"}
+
+
+def test_a_store_scored_by_an_older_version_is_scored_again(tiny_workspace):
+    client_dir = tiny_workspace / "clients" / "acme"
+    (client_dir / "exports" / "listening").mkdir()
+    (client_dir / "exports" / "listening" / "mentions.csv").write_text(_MENTIONS_CSV, "utf-8")
+    ws = open_workspace(tiny_workspace, auto_ingest=False)
+    ws.ingest()
+    # what a store written before the key was recorded (or under another version) looks like
+    stale = ws.store.read("acme", "mentions").assign(sentiment="negative", compound=-0.9)
+    ws.store.write("acme", "mentions", stale)
+    (ws.store.root / "acme" / "tone_key.txt").unlink()
+    report = open_workspace(tiny_workspace, auto_ingest=False).ingest()
+    assert "rescored" in set(report.summary["status"])
+    fresh = ws.store.read("acme", "mentions").set_index("mention_id")
+    assert fresh.loc["m1", "sentiment"] == "positive" and fresh.loc["m1", "compound"] > 0

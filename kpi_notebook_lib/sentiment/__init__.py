@@ -114,7 +114,7 @@ from ._english import EnglishScorer
 from ._french import FrenchRules
 from ._overrides import load_overrides
 from ._routing import detect_language
-from ._score import PARALLEL_MIN_TEXTS, default_scorers, score_texts
+from ._score import PARALLEL_MIN_TEXTS, default_scorers, score_texts, scoring_key
 
 __all__ = [
     "LABELS",
@@ -133,4 +133,5 @@ __all__ = [
     "label_from_compound",
     "load_overrides",
     "score_texts",
+    "scoring_key",
 ]

@@ -18,7 +18,7 @@ from ._frame import as_arrow, result_frame, routes_of
 from ._overrides import as_overrides
 from ._pipeline import compute
 
-__all__ = ["COLUMNS", "PARALLEL_MIN_TEXTS", "default_scorers", "score_texts"]
+__all__ = ["COLUMNS", "PARALLEL_MIN_TEXTS", "default_scorers", "score_texts", "scoring_key"]
 
 #: Below this many texts to score, everything stays in-process: starting worker processes
 #: costs ~0.1 s with fork (Linux) and 1-4 s with spawn (macOS, Windows).
@@ -50,6 +50,29 @@ def default_scorers(overrides: object = None) -> dict[str, Scorer]:
     if key not in _BUILTIN:
         _BUILTIN[key] = {"fr": FrenchScorer(ov), "en": EnglishScorer(ov)}
     return dict(_BUILTIN[key])
+
+
+def scoring_key(overrides: object = None) -> str:
+    """What the built-in scoring of a text depends on, as one SHA-256 hex digest.
+
+    It changes when a scorer's version, lexicon or calibration changes, when the client's
+    lexicon overrides change, or when the language detector changes: scores stored under
+    another key are stale (the ingest re-scores them, see :mod:`kpi_notebook_lib.ingest`).
+
+    Parameters
+    ----------
+    overrides : Overrides, mapping, path or None
+        Client lexicon overrides.
+    """
+    import hashlib
+    import json
+
+    from ._base import scorer_cache_key
+    from ._routing import detector_key
+
+    keys = {code: scorer_cache_key(sc) for code, sc in sorted(default_scorers(overrides).items())}
+    blob = json.dumps({"scorers": keys, "detector": detector_key()}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 # -- the public function ---------------------------------------------------------------------
